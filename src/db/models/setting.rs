@@ -1,0 +1,27 @@
+use diesel::prelude::*;
+
+use crate::db::DbConn;
+use crate::db::schema::settings;
+use crate::on_backend;
+
+pub fn get(conn: &mut DbConn, key: &str) -> QueryResult<Option<String>> {
+    settings::table
+        .filter(settings::key.eq(key))
+        .select(settings::value)
+        .first(conn)
+        .optional()
+}
+
+/// Inserts the value only if the key is unset, then returns what is stored:
+/// two processes starting together agree on one value.
+pub fn get_or_insert(conn: &mut DbConn, key: &str, value: &str) -> QueryResult<String> {
+    on_backend!(conn, |c| diesel::insert_into(settings::table)
+        .values((settings::key.eq(key), settings::value.eq(value)))
+        .on_conflict(settings::key)
+        .do_nothing()
+        .execute(c))?;
+    settings::table
+        .filter(settings::key.eq(key))
+        .select(settings::value)
+        .first(conn)
+}

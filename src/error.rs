@@ -1,0 +1,108 @@
+//! Errors. Policy: a small, flat user-facing kind (status, stable code, a
+//! sentence for a person) and, for unexpected failures, the source chain,
+//! which is logged and never shown.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use serde_json::json;
+
+pub struct AppError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    source: Option<anyhow::Error>,
+}
+
+impl AppError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> AppError {
+        AppError {
+            status,
+            code,
+            message: message.into(),
+            source: None,
+        }
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> AppError {
+        AppError::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
+
+    pub fn unauthorized() -> AppError {
+        AppError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "Log in first: send `Authorization: Bearer TOKEN` from POST /api/v1/auth/login.",
+        )
+    }
+
+    pub fn forbidden() -> AppError {
+        AppError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "Your role does not allow this.",
+        )
+    }
+
+    pub fn not_found(what: &str) -> AppError {
+        AppError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("No such {what}."),
+        )
+    }
+
+    pub fn conflict(code: &'static str, message: impl Into<String>) -> AppError {
+        AppError::new(StatusCode::CONFLICT, code, message)
+    }
+
+    /// Well-formed but against a rule (of law, or of the statutes).
+    pub fn rule(code: &'static str, message: impl Into<String>) -> AppError {
+        AppError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+    }
+
+    pub fn internal(source: anyhow::Error) -> AppError {
+        AppError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            code: "internal_error",
+            message: "Something went wrong on the server; it has been logged.".into(),
+            source: Some(source),
+        }
+    }
+}
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> AppError {
+        AppError::internal(anyhow::Error::new(e).context("database query failed"))
+    }
+}
+
+impl std::fmt::Debug for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.source {
+            Some(source) => write!(f, "{}: {:#}", self.code, source),
+            None => write!(f, "{}: {}", self.code, self.message),
+        }
+    }
+}
+
+impl std::fmt::Display for AppError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    /// The JSON shape of CONTRACT.md: `{"error": {"code", "message"}}`.
+    fn error_response(&self) -> HttpResponse {
+        if let Some(source) = &self.source {
+            tracing::error!(code = self.code, "{source:#}");
+        }
+        HttpResponse::build(self.status).json(json!({
+            "error": {"code": self.code, "message": self.message}
+        }))
+    }
+}

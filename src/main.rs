@@ -1,0 +1,96 @@
+use std::io::{Read, Write};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use scrutin::config::Config;
+use scrutin::db::Db;
+use scrutin::services::accounts;
+use scrutin::startup::Application;
+
+#[derive(Parser)]
+#[command(
+    name = "scrutin",
+    version,
+    about = "Governance of a SCIC: register, assemblies, exact votes, minutes"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply pending migrations, then serve HTTP (the default).
+    Serve,
+    /// Apply pending migrations and exit.
+    Migrate,
+    /// Create an administrator account, or reset its password.
+    CreateAdmin {
+        #[arg(long)]
+        email: String,
+        /// Read the password from standard input (first line).
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    scrutin::telemetry::init();
+    let result = Config::from_env()
+        .map_err(anyhow::Error::msg)
+        .and_then(|config| match cli.command.unwrap_or(Command::Serve) {
+            Command::Serve => serve(config),
+            Command::Migrate => migrate(config),
+            Command::CreateAdmin {
+                email,
+                password_stdin,
+            } => create_admin(config, &email, password_stdin),
+        });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // One line that says what to do: no panic, no backtrace.
+            eprintln!("scrutin: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn serve(config: Config) -> anyhow::Result<()> {
+    actix_web::rt::System::new().block_on(async move {
+        let app = Application::build(config)?;
+        println!("listening on http://{}", app.address());
+        std::io::stdout().flush()?;
+        app.run_until_stopped().await?;
+        Ok(())
+    })
+}
+
+fn migrate(config: Config) -> anyhow::Result<()> {
+    Db::open(&config.database)?;
+    println!("database up to date ({})", config.database.backend_name());
+    Ok(())
+}
+
+fn create_admin(config: Config, email: &str, password_stdin: bool) -> anyhow::Result<()> {
+    if !password_stdin {
+        anyhow::bail!("give --password-stdin and type or pipe the password on standard input");
+    }
+    let mut input = String::new();
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .map_err(|e| anyhow::anyhow!("cannot read the password from standard input: {e}"))?;
+    let password = input.lines().next().unwrap_or("");
+    if let Err(e) = accounts::check_password(password) {
+        anyhow::bail!(
+            "{e}: pipe it on standard input, e.g. `printf '%s' \"$PASSWORD\" | scrutin create-admin --email {email} --password-stdin`"
+        );
+    }
+    let db = Db::open(&config.database)?;
+    let mut conn = db.get()?;
+    accounts::create_admin(&mut conn, email, password).map_err(anyhow::Error::msg)?;
+    println!("administrator {} ready", email.trim().to_lowercase());
+    Ok(())
+}

@@ -1,0 +1,169 @@
+//! Accounts: password hashing (Argon2id), login, API tokens.
+
+use std::sync::LazyLock;
+
+use argon2::Argon2;
+use argon2::password_hash::phc::PasswordHash;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use chrono::Duration;
+
+use crate::db::models::account::{Account, Role};
+use crate::db::models::api_token;
+use crate::db::{Db, DbConn, now};
+use crate::error::AppError;
+use crate::services::secrets;
+
+pub const MIN_PASSWORD_CHARS: usize = 12;
+/// How long an API token lives.
+pub const TOKEN_LIFETIME: Duration = Duration::hours(12);
+
+/// Refuses passwords too short to resist guessing (ASVS 2.1.1).
+pub fn check_password(password: &str) -> Result<(), String> {
+    let n = password.chars().count();
+    if password.trim().is_empty() {
+        return Err("the password is empty".into());
+    }
+    if n < MIN_PASSWORD_CHARS {
+        return Err(format!(
+            "the password has {n} characters, at least {MIN_PASSWORD_CHARS} are needed"
+        ));
+    }
+    Ok(())
+}
+
+/// Lower-cases and trims an e-mail address and checks its shape.
+pub fn normalize_email(email: &str) -> Result<String, String> {
+    let email = email.trim().to_lowercase();
+    let valid = match email.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+        }
+        None => false,
+    };
+    if !valid || email.chars().any(char::is_whitespace) {
+        return Err(format!("`{email}` is not an e-mail address"));
+    }
+    Ok(email)
+}
+
+/// Argon2id with the crate's defaults (19 MiB, 2 passes) and a random salt.
+/// CPU-heavy: call it off the async workers.
+pub fn hash_password(password: &str) -> anyhow::Result<String> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| anyhow::anyhow!("cannot hash the password: {e}"))
+}
+
+pub fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// A hash to verify against when the account does not exist, so a failed
+/// login takes as long whether or not the e-mail is known.
+static DECOY_HASH: LazyLock<String> =
+    LazyLock::new(|| hash_password(&secrets::random_token()).unwrap_or_default());
+
+/// Creates the administrator, or resets their password (the CLI's `create-admin`).
+pub fn create_admin(conn: &mut DbConn, email: &str, password: &str) -> Result<i64, String> {
+    let email = normalize_email(email)?;
+    check_password(password)?;
+    let hash = hash_password(password).map_err(|e| e.to_string())?;
+    Account::upsert(conn, &email, &hash, Role::Admin, now())
+        .map_err(|e| format!("cannot save the account: {e}"))
+}
+
+pub struct Login {
+    pub token: String,
+    pub role: Role,
+}
+
+/// Checks the password and issues an API token. A failure says nothing about
+/// whether the e-mail exists.
+pub async fn login(db: &Db, email: &str, password: &str) -> Result<Login, AppError> {
+    let wrong = || {
+        AppError::new(
+            actix_web::http::StatusCode::UNAUTHORIZED,
+            "invalid_credentials",
+            "Wrong e-mail or password.",
+        )
+    };
+    let email = normalize_email(email).unwrap_or_default();
+    let password = password.to_string();
+    db.run(move |conn| {
+        let account = Account::by_email(conn, &email)?;
+        let hash = account
+            .as_ref()
+            .and_then(|a| a.password_hash.clone())
+            .unwrap_or_else(|| DECOY_HASH.clone());
+        let ok = verify_password(&password, &hash);
+        let account = match account {
+            Some(a) if ok && a.password_hash.is_some() => a,
+            _ => return Err(wrong()),
+        };
+        let token = secrets::random_token();
+        let now = now();
+        api_token::delete_expired(conn, now)?;
+        api_token::insert(
+            conn,
+            &secrets::digest(&token),
+            account.id,
+            now,
+            now + TOKEN_LIFETIME,
+        )?;
+        Ok(Login {
+            token,
+            role: account.role(),
+        })
+    })
+    .await
+}
+
+/// The account behind a bearer token, if it is valid.
+pub async fn authenticate(db: &Db, token: &str) -> Result<Option<Account>, AppError> {
+    let digest = secrets::digest(token);
+    db.run(move |conn| Ok(api_token::account_for(conn, &digest, now())?))
+        .await
+}
+
+pub async fn logout(db: &Db, token: &str) -> Result<(), AppError> {
+    let digest = secrets::digest(token);
+    db.run(move |conn| Ok(api_token::delete(conn, &digest).map(|_| ())?))
+        .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_hash_and_verify() {
+        let hash = hash_password("correct horse battery").expect("hashes");
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse battery", &hash));
+        assert!(!verify_password("correct horse batterx", &hash));
+        assert!(!verify_password("anything", "not a hash"));
+    }
+
+    #[test]
+    fn password_policy_and_email_shape() {
+        assert!(check_password("").is_err());
+        assert!(check_password("short").is_err());
+        assert!(check_password("twelve chars").is_ok());
+        assert_eq!(
+            normalize_email(" A@Example.Coop ").as_deref(),
+            Ok("a@example.coop")
+        );
+        assert!(normalize_email("nobody").is_err());
+        assert!(normalize_email("a@b").is_err());
+    }
+}

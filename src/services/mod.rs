@@ -1,0 +1,4 @@
+//! Use cases: each one validates, then does its writes in one transaction.
+
+pub mod accounts;
+pub mod secrets;

@@ -1,0 +1,40 @@
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::error::AppError;
+use crate::services::accounts;
+use crate::web::AppState;
+use crate::web::api::ApiAccount;
+
+#[derive(Deserialize)]
+pub struct LoginBody {
+    email: String,
+    password: String,
+}
+
+/// `POST /auth/login` → `{"token", "role"}`.
+pub async fn login(
+    state: web::Data<AppState>,
+    body: web::Json<LoginBody>,
+) -> Result<HttpResponse, AppError> {
+    let login = accounts::login(&state.db, &body.email, &body.password).await?;
+    Ok(HttpResponse::Ok().json(json!({"token": login.token, "role": login.role})))
+}
+
+/// `POST /auth/logout`: the token stops working at once.
+pub async fn logout(
+    state: web::Data<AppState>,
+    caller: ApiAccount,
+) -> Result<HttpResponse, AppError> {
+    accounts::logout(&state.db, &caller.token).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// `GET /me`: who the token belongs to.
+pub async fn me(caller: ApiAccount) -> HttpResponse {
+    let a = &caller.account;
+    HttpResponse::Ok().json(json!({
+        "id": a.id, "email": a.email, "role": a.role(), "associate_id": a.associate_id
+    }))
+}

@@ -1,0 +1,113 @@
+//! The JSON API of CONTRACT.md, under `/api/v1`. Every error, including a
+//! malformed body or an unknown route, answers `{"error": {"code", "message"}}`.
+
+pub mod auth;
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
+use actix_web::http::{StatusCode, header};
+use actix_web::{FromRequest, HttpRequest, web};
+
+use crate::db::models::account::{Account, Role};
+use crate::error::AppError;
+use crate::web::AppState;
+
+/// Largest JSON body accepted (a full set of colleges or an associate is far smaller).
+pub const JSON_LIMIT: usize = 256 * 1024;
+
+pub fn scope() -> actix_web::Scope {
+    web::scope("/api/v1")
+        .app_data(
+            web::JsonConfig::default()
+                .limit(JSON_LIMIT)
+                .error_handler(json_error),
+        )
+        .app_data(web::PathConfig::default().error_handler(path_error))
+        .app_data(web::QueryConfig::default().error_handler(query_error))
+        .route("/auth/login", web::post().to(auth::login))
+        .route("/auth/logout", web::post().to(auth::logout))
+        .route("/me", web::get().to(auth::me))
+        .default_service(web::to(unknown_route))
+}
+
+async fn unknown_route() -> Result<actix_web::HttpResponse, AppError> {
+    Err(AppError::not_found("API route"))
+}
+
+fn json_error(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    let e = match &err {
+        JsonPayloadError::OverflowKnownLength { .. } | JsonPayloadError::Overflow { .. } => {
+            AppError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload_too_large",
+                format!("The body is larger than {JSON_LIMIT} bytes."),
+            )
+        }
+        JsonPayloadError::ContentType => AppError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "Send the body as JSON with `Content-Type: application/json`.",
+        ),
+        JsonPayloadError::Deserialize(e) => {
+            AppError::bad_request(format!("Invalid JSON body: {e}."))
+        }
+        other => AppError::bad_request(format!("Unreadable body: {other}.")),
+    };
+    e.into()
+}
+
+fn path_error(err: PathError, _req: &HttpRequest) -> actix_web::Error {
+    AppError::not_found(&format!("object ({err})")).into()
+}
+
+fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
+    AppError::bad_request(format!("Invalid query string: {err}.")).into()
+}
+
+/// The account behind `Authorization: Bearer TOKEN`; 401 without a valid one.
+/// The API never accepts the browser's session cookie.
+pub struct ApiAccount {
+    pub account: Account,
+    pub token: String,
+}
+
+impl ApiAccount {
+    /// Deny by default: the caller names the roles allowed.
+    pub fn require(&self, roles: &[Role]) -> Result<&Account, AppError> {
+        if roles.contains(&self.account.role()) {
+            Ok(&self.account)
+        } else {
+            Err(AppError::forbidden())
+        }
+    }
+}
+
+impl FromRequest for ApiAccount {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<ApiAccount, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let token = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(|t| t.trim().to_string());
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        Box::pin(async move {
+            let (Some(token), Some(state)) = (token, state) else {
+                return Err(AppError::unauthorized());
+            };
+            // A token is 64 hex digits; anything else cannot match.
+            if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(AppError::unauthorized());
+            }
+            match crate::services::accounts::authenticate(&state.db, &token).await? {
+                Some(account) => Ok(ApiAccount { account, token }),
+                None => Err(AppError::unauthorized()),
+            }
+        })
+    }
+}

@@ -1,0 +1,5 @@
+//! Page handlers: extract, call a model or a service, render a view.
+
+pub mod assets;
+pub mod health;
+pub mod home;

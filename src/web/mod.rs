@@ -1,0 +1,42 @@
+//! HTTP: the pages (handlers + views) and the JSON API of CONTRACT.md.
+
+pub mod api;
+pub mod handlers;
+pub mod i18n;
+pub mod views;
+
+use actix_web::middleware::{DefaultHeaders, from_fn};
+use actix_web::web;
+
+use crate::db::Db;
+
+/// What every handler can reach.
+pub struct AppState {
+    pub db: Db,
+    pub base_url: String,
+    pub secret_key: Vec<u8>,
+}
+
+/// Headers every answer carries: no inline script, no framing, no sniffing.
+pub fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add((
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        ))
+        .add(("X-Content-Type-Options", "nosniff"))
+        .add(("Referrer-Policy", "same-origin"))
+        .add(("X-Frame-Options", "DENY"))
+}
+
+/// Every route of the application.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(api::scope()).service(
+        web::scope("")
+            .wrap(from_fn(i18n::remember_choice))
+            .route("/", web::get().to(handlers::home::show))
+            .route("/healthz", web::get().to(handlers::health::check))
+            .route("/static/{file}", web::get().to(handlers::assets::serve))
+            .default_service(web::to(handlers::home::not_found)),
+    );
+}

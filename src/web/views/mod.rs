@@ -1,0 +1,4 @@
+//! Markup, in maud: `layout` is the page shell, `pages` one module per page.
+
+pub mod layout;
+pub mod pages;

@@ -1,0 +1,206 @@
+use std::path::PathBuf;
+
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection};
+use scrutin::config::Config;
+use scrutin::db::{Db, DbUrl};
+use scrutin::startup::Application;
+use serde_json::{Value, json};
+use tempfile::TempDir;
+
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs an `async fn(TestApp)` once per backend: `name::sqlite` and
+/// `name::postgres`. The PostgreSQL leg says so when it is skipped.
+macro_rules! both_backends {
+    ($($name:ident),+ $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let app = crate::helpers::spawn_app(crate::helpers::Backend::Sqlite)
+                    .await
+                    .expect("SQLite is always available");
+                super::$name(app).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                match crate::helpers::spawn_app(crate::helpers::Backend::Postgres).await {
+                    Some(app) => super::$name(app).await,
+                    None => eprintln!("skipped: SCRUTIN_TEST_POSTGRES_URL is unset"),
+                }
+            }
+        }
+    )+};
+}
+
+pub struct TestApp {
+    pub address: String,
+    pub db_url: DbUrl,
+    pub client: reqwest::Client,
+    _dir: TempDir,
+    postgres: Option<PostgresDatabase>,
+}
+
+pub const ADMIN_EMAIL: &str = "admin@example.coop";
+pub const ADMIN_PASSWORD: &str = "a long admin password";
+
+/// A database created for one test and dropped after it.
+struct PostgresDatabase {
+    server_url: String,
+    name: String,
+}
+
+impl Drop for PostgresDatabase {
+    fn drop(&mut self) {
+        if let Ok(mut conn) = PgConnection::establish(&self.server_url) {
+            let _ = conn.batch_execute(&format!(
+                "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
+                self.name
+            ));
+        }
+    }
+}
+
+/// Replaces the database name of a PostgreSQL URL.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, format!("?{q}")),
+        None => (url, String::new()),
+    };
+    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let host_part = match base[scheme_end..].find('/') {
+        Some(i) => &base[..scheme_end + i],
+        None => base,
+    };
+    format!("{host_part}/{name}{query}")
+}
+
+fn fresh_postgres() -> Option<(String, PostgresDatabase)> {
+    let server_url = std::env::var("SCRUTIN_TEST_POSTGRES_URL").ok()?;
+    let name = format!("scrutin_test_{}", hex::encode(rand::random::<[u8; 8]>()));
+    let mut conn = PgConnection::establish(&server_url)
+        .unwrap_or_else(|e| panic!("SCRUTIN_TEST_POSTGRES_URL does not answer: {e}"));
+    conn.batch_execute(&format!("CREATE DATABASE \"{name}\""))
+        .expect("create the test database");
+    Some((
+        with_database(&server_url, &name),
+        PostgresDatabase { server_url, name },
+    ))
+}
+
+pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    scrutin::telemetry::init();
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let (url, postgres) = match backend {
+        Backend::Sqlite => (dir.path().join("test.db").display().to_string(), None),
+        Backend::Postgres => {
+            let (url, db) = fresh_postgres()?;
+            (url, Some(db))
+        }
+    };
+    let mail_dir: PathBuf = dir.path().join("mail");
+    let vars = [
+        ("DATABASE_URL", url),
+        ("SCRUTIN_BIND", "127.0.0.1:0".to_string()),
+        ("SCRUTIN_MAIL_DIR", mail_dir.display().to_string()),
+    ];
+    let config = Config::from_lookup(|name| {
+        vars.iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.clone())
+    })
+    .expect("test configuration");
+    let db_url = config.database.clone();
+    let app = Application::build(config).expect("the server starts");
+    let address = format!("http://{}", app.address());
+    tokio::spawn(app.run_until_stopped());
+    Some(TestApp {
+        address,
+        db_url,
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("HTTP client"),
+        _dir: dir,
+        postgres,
+    })
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.address, path)
+    }
+
+    pub fn backend(&self) -> Backend {
+        if self.postgres.is_some() {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+
+    /// A second handle on the test's database, as another process would open it.
+    pub fn db(&self) -> Db {
+        Db::open(&self.db_url).expect("open the test database")
+    }
+
+    pub fn create_admin(&self) {
+        let db = self.db();
+        let mut conn = db.get().expect("connection");
+        scrutin::services::accounts::create_admin(&mut conn, ADMIN_EMAIL, ADMIN_PASSWORD)
+            .expect("create the admin");
+    }
+
+    pub async fn post_json(
+        &self,
+        path: &str,
+        body: &Value,
+        token: Option<&str>,
+    ) -> reqwest::Response {
+        let mut req = self.client.post(self.url(path)).json(body);
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send().await.expect("request")
+    }
+
+    pub async fn get_api(&self, path: &str, token: Option<&str>) -> reqwest::Response {
+        let mut req = self.client.get(self.url(path));
+        if let Some(t) = token {
+            req = req.bearer_auth(t);
+        }
+        req.send().await.expect("request")
+    }
+
+    /// Creates the administrator and logs in: the token.
+    pub async fn admin_token(&self) -> String {
+        self.create_admin();
+        let res = self
+            .post_json(
+                "/api/v1/auth/login",
+                &json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}),
+                None,
+            )
+            .await;
+        assert_eq!(res.status(), 200);
+        let body: Value = res.json().await.expect("JSON");
+        body["token"].as_str().expect("a token").to_string()
+    }
+}
+
+/// Asserts the error shape of CONTRACT.md and returns the code.
+pub async fn error_code(res: reqwest::Response, status: u16) -> String {
+    assert_eq!(res.status().as_u16(), status, "status");
+    let body: Value = res.json().await.expect("an error body in JSON");
+    let message = body["error"]["message"].as_str().unwrap_or("");
+    assert!(!message.is_empty(), "the error has a message: {body}");
+    body["error"]["code"]
+        .as_str()
+        .expect("an error code")
+        .to_string()
+}

@@ -1,0 +1,10 @@
+//! One integration binary: the real server on port 0, a fresh database per
+//! test, on SQLite always and on PostgreSQL when SCRUTIN_TEST_POSTGRES_URL is set.
+
+#[macro_use]
+mod helpers;
+
+mod auth;
+mod cli;
+mod pages;
+mod schema;
