@@ -10,6 +10,8 @@ pub struct AppError {
     pub status: StatusCode,
     pub code: &'static str,
     pub message: String,
+    /// Machine-readable particulars, e.g. every broken rule of a refused set.
+    pub details: Option<serde_json::Value>,
     source: Option<anyhow::Error>,
 }
 
@@ -19,8 +21,14 @@ impl AppError {
             status,
             code,
             message: message.into(),
+            details: None,
             source: None,
         }
+    }
+
+    pub fn with_details(mut self, details: serde_json::Value) -> AppError {
+        self.details = Some(details);
+        self
     }
 
     pub fn bad_request(message: impl Into<String>) -> AppError {
@@ -65,6 +73,7 @@ impl AppError {
             status: StatusCode::INTERNAL_SERVER_ERROR,
             code: "internal_error",
             message: "Something went wrong on the server; it has been logged.".into(),
+            details: None,
             source: Some(source),
         }
     }
@@ -101,8 +110,10 @@ impl ResponseError for AppError {
         if let Some(source) = &self.source {
             tracing::error!(code = self.code, "{source:#}");
         }
-        HttpResponse::build(self.status).json(json!({
-            "error": {"code": self.code, "message": self.message}
-        }))
+        let mut error = json!({"code": self.code, "message": self.message});
+        if let Some(details) = &self.details {
+            error["details"] = details.clone();
+        }
+        HttpResponse::build(self.status).json(json!({ "error": error }))
     }
 }

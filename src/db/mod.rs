@@ -193,6 +193,18 @@ impl Db {
     }
 }
 
+/// A transaction for a use case that reads, checks, then writes: it takes
+/// the write lock first, so two such use cases never interleave.
+pub fn write_transaction<T, F>(conn: &mut DbConn, f: F) -> Result<T, AppError>
+where
+    F: FnOnce(&mut DbConn) -> Result<T, AppError>,
+{
+    conn.transaction(|conn| {
+        models::setting::take_write_lock(conn)?;
+        f(conn)
+    })
+}
+
 fn connect_error(url: &DbUrl, e: diesel::ConnectionError) -> anyhow::Error {
     match url {
         DbUrl::Sqlite(path) => anyhow::anyhow!(

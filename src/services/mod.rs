@@ -1,4 +1,5 @@
 //! Use cases: each one validates, then does its writes in one transaction.
 
 pub mod accounts;
+pub mod cooperative;
 pub mod secrets;

@@ -6,5 +6,6 @@ mod helpers;
 
 mod auth;
 mod cli;
+mod cooperative;
 mod pages;
 mod schema;

@@ -2,7 +2,13 @@
 
 pub mod account;
 pub mod api_token;
+pub mod associate;
+pub mod audit;
+pub mod college;
+pub mod cooperative;
+pub mod session;
 pub mod setting;
+pub mod share_movement;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -31,5 +37,22 @@ pub fn load_every_table(conn: &mut DbConn) -> QueryResult<usize> {
         .limit(5)
         .load::<(String, i64, NaiveDateTime, NaiveDateTime)>(conn)?
         .len();
+    rows += cooperative::CooperativeRow::get(conn)?.map_or(0, |_| 1);
+    rows += college::College::all(conn)?.len().min(5);
+    rows += associate::Associate::list(conn, &Default::default())?
+        .len()
+        .min(5);
+    rows += share_movement::ShareMovement::ledger(conn)?.len().min(5);
+    rows += audit_log_rows(conn)?;
+    rows += session::Session::count(conn)? as usize;
     Ok(rows)
+}
+
+fn audit_log_rows(conn: &mut DbConn) -> QueryResult<usize> {
+    use crate::db::schema::audit_log;
+    Ok(audit_log::table
+        .select(audit::AuditEntry::as_select())
+        .limit(5)
+        .load(conn)?
+        .len())
 }

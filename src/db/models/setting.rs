@@ -25,3 +25,17 @@ pub fn get_or_insert(conn: &mut DbConn, key: &str, value: &str) -> QueryResult<S
         .select(settings::value)
         .first(conn)
 }
+
+/// Takes the register's write lock for the rest of the transaction: an
+/// upsert on one row is a write on both backends, so it waits for other
+/// writers before this transaction reads anything (SQLite would otherwise
+/// refuse to upgrade a read snapshot that another writer made stale).
+pub fn take_write_lock(conn: &mut DbConn) -> QueryResult<()> {
+    on_backend!(conn, |c| diesel::insert_into(settings::table)
+        .values((settings::key.eq("write_lock"), settings::value.eq("")))
+        .on_conflict(settings::key)
+        .do_update()
+        .set(settings::value.eq(""))
+        .execute(c))
+    .map(|_| ())
+}

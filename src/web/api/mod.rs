@@ -2,6 +2,7 @@
 //! malformed body or an unknown route, answers `{"error": {"code", "message"}}`.
 
 pub mod auth;
+pub mod cooperative;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -29,6 +30,10 @@ pub fn scope() -> actix_web::Scope {
         .route("/auth/login", web::post().to(auth::login))
         .route("/auth/logout", web::post().to(auth::logout))
         .route("/me", web::get().to(auth::me))
+        .route("/cooperative", web::get().to(cooperative::show))
+        .route("/cooperative", web::put().to(cooperative::update))
+        .route("/colleges", web::get().to(cooperative::colleges))
+        .route("/colleges", web::put().to(cooperative::replace_colleges))
         .default_service(web::to(unknown_route))
 }
 
