@@ -26,6 +26,11 @@ impl AppError {
         }
     }
 
+    pub fn with_message(mut self, message: impl Into<String>) -> AppError {
+        self.message = message.into();
+        self
+    }
+
     pub fn with_details(mut self, details: serde_json::Value) -> AppError {
         self.details = Some(details);
         self

@@ -422,10 +422,7 @@ mod tests {
             assert_eq!(Category::parse(category.code()), Ok(category));
             let json = serde_json::to_string(&category).unwrap();
             assert_eq!(json, format!("\"{}\"", category.code()));
-            assert_eq!(
-                serde_json::from_str::<Category>(&json).unwrap(),
-                category
-            );
+            assert_eq!(serde_json::from_str::<Category>(&json).unwrap(), category);
         }
         for kind in AssociateKind::ALL {
             assert_eq!(AssociateKind::parse(kind.code()), Ok(kind));
@@ -523,7 +520,9 @@ mod tests {
     #[test]
     fn a_valid_membership_has_no_warning() {
         use Category::*;
-        assert!(category_warnings(&[Employee, Beneficiary, LocalAuthority, Beneficiary]).is_empty());
+        assert!(
+            category_warnings(&[Employee, Beneficiary, LocalAuthority, Beneficiary]).is_empty()
+        );
         // Producers stand in for employees.
         assert!(category_warnings(&[Producer, Beneficiary, Volunteer]).is_empty());
     }
@@ -561,7 +560,10 @@ mod tests {
             "Art. 19 septies de la loi de 1947 : au moins trois catégories d'associés ; \
              les associés actifs n'en comptent que 2."
         );
-        assert!(rule.message_en().starts_with("Art. 19 septies of the 1947 law"));
+        assert!(
+            rule.message_en()
+                .starts_with("Art. 19 septies of the 1947 law")
+        );
         for rule in [
             CategoryRule::NoBeneficiaries,
             CategoryRule::NoEmployeesNorProducers,

@@ -87,16 +87,9 @@ pub struct Login {
     pub role: Role,
 }
 
-/// Checks the password and issues an API token. A failure says nothing about
-/// whether the e-mail exists.
-pub async fn login(db: &Db, email: &str, password: &str) -> Result<Login, AppError> {
-    let wrong = || {
-        AppError::new(
-            actix_web::http::StatusCode::UNAUTHORIZED,
-            "invalid_credentials",
-            "Wrong e-mail or password.",
-        )
-    };
+/// The account whose e-mail and password these are. A failure says nothing
+/// about whether the e-mail exists, and takes as long either way.
+pub async fn verify_login(db: &Db, email: &str, password: &str) -> Result<Account, AppError> {
     let email = normalize_email(email).unwrap_or_default();
     let password = password.to_string();
     db.run(move |conn| {
@@ -106,10 +99,22 @@ pub async fn login(db: &Db, email: &str, password: &str) -> Result<Login, AppErr
             .and_then(|a| a.password_hash.clone())
             .unwrap_or_else(|| DECOY_HASH.clone());
         let ok = verify_password(&password, &hash);
-        let account = match account {
-            Some(a) if ok && a.password_hash.is_some() => a,
-            _ => return Err(wrong()),
-        };
+        match account {
+            Some(a) if ok && a.password_hash.is_some() => Ok(a),
+            _ => Err(AppError::new(
+                actix_web::http::StatusCode::UNAUTHORIZED,
+                "invalid_credentials",
+                "Wrong e-mail or password.",
+            )),
+        }
+    })
+    .await
+}
+
+/// Checks the password and issues an API token.
+pub async fn login(db: &Db, email: &str, password: &str) -> Result<Login, AppError> {
+    let account = verify_login(db, email, password).await?;
+    db.run(move |conn| {
         let token = secrets::random_token();
         let now = now();
         api_token::delete_expired(conn, now)?;

@@ -97,7 +97,7 @@ pub fn load(conn: &mut DbConn) -> Result<Cooperative, AppError> {
             name: "Ma SCIC".into(),
             legal_form: LegalForm::Sa,
             registered_office: String::new(),
-            share_value_cents: 100_00,
+            share_value_cents: 10_000,
             statutory_floor_cents: 0,
             weighted_by_default: true,
             rules: Rules::legal_defaults(LegalForm::Sa),

@@ -3,6 +3,8 @@
 pub mod api;
 pub mod handlers;
 pub mod i18n;
+pub mod page_error;
+pub mod session;
 pub mod views;
 
 use actix_web::middleware::{DefaultHeaders, from_fn};

@@ -8,4 +8,5 @@ mod auth;
 mod cli;
 mod cooperative;
 mod pages;
+mod register;
 mod schema;

@@ -83,6 +83,12 @@ impl Account {
             .get_result(conn)
     }
 
+    pub fn link_associate(conn: &mut DbConn, id: i64, associate_id: i64) -> QueryResult<usize> {
+        diesel::update(accounts::table.find(id))
+            .set(accounts::associate_id.eq(associate_id))
+            .execute(conn)
+    }
+
     /// Creates the account, or gives an existing one this role and password.
     pub fn upsert(
         conn: &mut DbConn,

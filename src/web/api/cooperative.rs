@@ -16,7 +16,7 @@ pub async fn show(
     caller: ApiAccount,
 ) -> Result<HttpResponse, AppError> {
     caller.require(EVERYONE)?;
-    let coop = state.db.run(|conn| cooperative::load(conn)).await?;
+    let coop = state.db.run(cooperative::load).await?;
     Ok(HttpResponse::Ok().json(coop))
 }
 
@@ -41,7 +41,7 @@ pub async fn colleges(
     caller: ApiAccount,
 ) -> Result<HttpResponse, AppError> {
     caller.require(EVERYONE)?;
-    let colleges = state.db.run(|conn| cooperative::colleges(conn)).await?;
+    let colleges = state.db.run(cooperative::colleges).await?;
     Ok(HttpResponse::Ok().json(json!({ "colleges": colleges })))
 }
 

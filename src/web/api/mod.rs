@@ -1,8 +1,10 @@
 //! The JSON API of CONTRACT.md, under `/api/v1`. Every error, including a
 //! malformed body or an unknown route, answers `{"error": {"code", "message"}}`.
 
+pub mod associates;
 pub mod auth;
 pub mod cooperative;
+pub mod shares;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -34,6 +36,17 @@ pub fn scope() -> actix_web::Scope {
         .route("/cooperative", web::put().to(cooperative::update))
         .route("/colleges", web::get().to(cooperative::colleges))
         .route("/colleges", web::put().to(cooperative::replace_colleges))
+        .route("/associates", web::post().to(associates::admit))
+        .route("/associates", web::get().to(associates::list))
+        .route("/associates/{id}", web::get().to(associates::show))
+        .route("/associates/{id}", web::patch().to(associates::update))
+        .route(
+            "/associates/{id}/withdraw",
+            web::post().to(associates::withdraw),
+        )
+        .route("/associates/{id}/shares", web::post().to(shares::record))
+        .route("/associates/{id}/shares", web::get().to(shares::statement))
+        .route("/capital", web::get().to(shares::capital))
         .default_service(web::to(unknown_route))
 }
 

@@ -1,10 +1,51 @@
 use maud::{DOCTYPE, Markup, html};
 
+use crate::db::models::account::Role;
 use crate::web::i18n::Lang;
+use crate::web::session::PageUser;
+use crate::web::views::components;
+
+/// The shell of a page for a logged-in user: the navigation of their role
+/// and the logout button.
+pub fn app_page(lang: Lang, user: &PageUser, title: &str, main: Markup) -> Markup {
+    let links: &[(&str, &str, &str)] = match user.role() {
+        Role::Admin => &[
+            ("/dashboard", "Tableau de bord", "Dashboard"),
+            ("/associates", "Associés", "Associates"),
+            ("/colleges", "Collèges", "Colleges"),
+            ("/capital", "Capital", "Capital"),
+            ("/register", "Registre", "Register"),
+            ("/settings", "Paramètres", "Settings"),
+        ],
+        Role::Secretary => &[
+            ("/dashboard", "Tableau de bord", "Dashboard"),
+            ("/associates", "Associés", "Associates"),
+            ("/capital", "Capital", "Capital"),
+            ("/register", "Registre", "Register"),
+        ],
+        Role::Associate => &[("/dashboard", "Mon espace", "My space")],
+    };
+    let nav = html! {
+        nav.app aria-label=(lang.tr("Navigation principale", "Main navigation")) {
+            @for (href, fr, en) in links {
+                a href=(href) { (lang.tr(fr, en)) }
+            }
+            form.inline method="post" action="/logout" {
+                (components::csrf(&user.csrf_token))
+                button.link type="submit" { (lang.tr("Se déconnecter", "Log out")) }
+            }
+        }
+    };
+    shell(lang, title, Some(nav), main)
+}
 
 /// The shell of every page: language, stylesheet, header with the language
 /// switch, the page's own content in `main`.
 pub fn page(lang: Lang, title: &str, main: Markup) -> Markup {
+    shell(lang, title, None, main)
+}
+
+fn shell(lang: Lang, title: &str, nav: Option<Markup>, main: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang=(lang.code()) {
@@ -31,6 +72,9 @@ pub fn page(lang: Lang, title: &str, main: Markup) -> Markup {
                             }
                         }
                     }
+                }
+                @if let Some(nav) = nav {
+                    (nav)
                 }
                 main { (main) }
                 footer.site {

@@ -1,4 +1,5 @@
 //! Markup, in maud: `layout` is the page shell, `pages` one module per page.
 
+pub mod components;
 pub mod layout;
 pub mod pages;

@@ -30,6 +30,7 @@ pub fn view(lang: Lang, home: &Home) -> Markup {
                             "Log in with the account your administrator gave you, or with the link in your convocation.",
                         ))
                     }
+                    p { a.button href="/login" { (lang.tr("Se connecter", "Log in")) } }
                     p {
                         (lang.tr("Programmes et intégrations : ", "Scripts and integrations: "))
                         code { "POST /api/v1/auth/login" }

@@ -1,0 +1,89 @@
+use actix_web::http::header;
+use actix_web::{HttpResponse, web};
+use maud::Markup;
+use serde::Deserialize;
+
+use crate::services::accounts;
+use crate::web::AppState;
+use crate::web::i18n::Lang;
+use crate::web::page_error::PageResult;
+use crate::web::session::{self, PageUser, safe_next};
+use crate::web::views::pages::login::{self, LoginForm};
+
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    next: Option<String>,
+    done: Option<String>,
+}
+
+pub async fn form(lang: Lang, query: web::Query<LoginQuery>) -> Markup {
+    let next = safe_next(query.next.as_deref().unwrap_or("/dashboard"));
+    login::view(
+        lang,
+        &LoginForm {
+            email: "",
+            next,
+            failed: false,
+            done: query.done.as_deref(),
+        },
+    )
+}
+
+#[derive(Deserialize)]
+pub struct LoginFields {
+    email: String,
+    password: String,
+    next: Option<String>,
+}
+
+/// A successful login opens a fresh session (never reuses one) and goes
+/// where the user was heading.
+pub async fn submit(
+    state: web::Data<AppState>,
+    lang: Lang,
+    fields: web::Form<LoginFields>,
+) -> PageResult {
+    let next = safe_next(fields.next.as_deref().unwrap_or("/dashboard")).to_string();
+    match accounts::verify_login(&state.db, &fields.email, &fields.password).await {
+        Ok(account) => {
+            let cookie = session::open(&state, account.id).await?;
+            Ok(HttpResponse::SeeOther()
+                .cookie(cookie)
+                .insert_header((header::LOCATION, next))
+                .finish())
+        }
+        Err(e) if e.status.as_u16() == 401 => {
+            let page = login::view(
+                lang,
+                &LoginForm {
+                    email: &fields.email,
+                    next: &next,
+                    failed: true,
+                    done: None,
+                },
+            );
+            Ok(HttpResponse::Unauthorized()
+                .content_type("text/html; charset=utf-8")
+                .body(page.into_string()))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CsrfOnly {
+    csrf: String,
+}
+
+pub async fn logout(
+    state: web::Data<AppState>,
+    user: PageUser,
+    fields: web::Form<CsrfOnly>,
+) -> PageResult {
+    user.check_csrf(&fields.csrf)?;
+    let cookie = session::close(&state, &user).await?;
+    Ok(HttpResponse::SeeOther()
+        .cookie(cookie)
+        .insert_header((header::LOCATION, "/login?done=logged_out"))
+        .finish())
+}

@@ -1,0 +1,223 @@
+//! Browser sessions: a random id in an HttpOnly cookie, its digest in the
+//! database (so logout and expiry end it on the server), a CSRF token per
+//! session checked in constant time on every form.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::body::MessageBody;
+use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::{Method, header};
+use actix_web::middleware::Next;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, web};
+use chrono::Duration;
+use subtle::ConstantTimeEq;
+
+use crate::db::models::account::{Account, Role};
+use crate::db::models::session::Session;
+use crate::db::now;
+use crate::error::AppError;
+use crate::services::secrets;
+use crate::web::AppState;
+
+/// Sessions end after 30 minutes without a request, and after 12 hours in
+/// any case (ASVS 3.3.2).
+pub const IDLE_TIMEOUT: Duration = Duration::minutes(30);
+pub const ABSOLUTE_TIMEOUT: Duration = Duration::hours(12);
+
+/// `__Host-` binds the cookie to this exact origin, but requires HTTPS.
+pub fn cookie_name(state: &AppState) -> &'static str {
+    if state.base_url.starts_with("https://") {
+        "__Host-scrutin"
+    } else {
+        "scrutin_session"
+    }
+}
+
+/// Opens a new session for the account (a fresh id at every login, against
+/// fixation) and returns the cookie to set.
+pub async fn open(state: &AppState, account_id: i64) -> Result<Cookie<'static>, AppError> {
+    let id = secrets::random_token();
+    let session = Session {
+        id_hash: secrets::digest(&id),
+        account_id,
+        csrf_token: secrets::random_token(),
+        created_at: now(),
+        last_seen_at: now(),
+    };
+    state
+        .db
+        .run(move |conn| {
+            Session::delete_stale(conn, now() - IDLE_TIMEOUT)?;
+            Ok(Session::insert(conn, &session)?)
+        })
+        .await?;
+    Ok(Cookie::build(cookie_name(state), id)
+        .path("/")
+        .http_only(true)
+        .secure(state.base_url.starts_with("https://"))
+        .same_site(SameSite::Lax)
+        .finish())
+}
+
+/// Ends the session on the server and returns a cookie that clears it.
+pub async fn close(state: &AppState, user: &PageUser) -> Result<Cookie<'static>, AppError> {
+    let id_hash = user.session_hash.clone();
+    state
+        .db
+        .run(move |conn| Ok(Session::delete(conn, &id_hash).map(|_| ())?))
+        .await?;
+    let mut cookie = Cookie::build(cookie_name(state), "").path("/").finish();
+    cookie.set_max_age(CookieDuration::ZERO);
+    Ok(cookie)
+}
+
+/// The logged-in browser user. Pages that take it redirect anonymous
+/// visitors to the login page.
+pub struct PageUser {
+    pub account: Account,
+    pub csrf_token: String,
+    session_hash: String,
+}
+
+impl PageUser {
+    pub fn role(&self) -> Role {
+        self.account.role()
+    }
+
+    /// Deny by default: the page names the roles allowed.
+    pub fn require(&self, roles: &[Role]) -> Result<&Account, AppError> {
+        if roles.contains(&self.role()) {
+            Ok(&self.account)
+        } else {
+            Err(AppError::forbidden())
+        }
+    }
+
+    /// The form's token must be this session's, compared in constant time.
+    pub fn check_csrf(&self, given: &str) -> Result<(), AppError> {
+        if bool::from(given.as_bytes().ct_eq(self.csrf_token.as_bytes())) {
+            Ok(())
+        } else {
+            Err(AppError::forbidden()
+                .with_message("The form has expired: reload the page and try again."))
+        }
+    }
+}
+
+impl FromRequest for PageUser {
+    type Error = actix_web::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<PageUser, actix_web::Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let state = req.app_data::<web::Data<AppState>>().cloned();
+        let id = state
+            .as_ref()
+            .and_then(|s| req.cookie(cookie_name(s)))
+            .map(|c| c.value().to_string());
+        let next = req
+            .uri()
+            .path_and_query()
+            .map(|p| p.to_string())
+            .unwrap_or_default();
+        Box::pin(async move {
+            let to_login = || -> actix_web::Error {
+                let location = format!("/login?next={}", encode_next(&next));
+                actix_web::error::InternalError::from_response(
+                    "login required",
+                    HttpResponse::SeeOther()
+                        .insert_header((header::LOCATION, location))
+                        .finish(),
+                )
+                .into()
+            };
+            let (Some(state), Some(id)) = (state, id) else {
+                return Err(to_login());
+            };
+            let id_hash = secrets::digest(&id);
+            let found = state
+                .db
+                .run(move |conn| {
+                    let now = now();
+                    let found =
+                        Session::find(conn, &id_hash, now - IDLE_TIMEOUT, now - ABSOLUTE_TIMEOUT)?;
+                    // Touch at most once a minute: one write per page would be wasted.
+                    if let Some((session, _)) = &found
+                        && now - session.last_seen_at > Duration::minutes(1)
+                    {
+                        Session::touch(conn, &session.id_hash, now)?;
+                    }
+                    Ok(found)
+                })
+                .await
+                .map_err(actix_web::Error::from)?;
+            match found {
+                Some((session, account)) => Ok(PageUser {
+                    account,
+                    csrf_token: session.csrf_token,
+                    session_hash: session.id_hash,
+                }),
+                None => Err(to_login()),
+            }
+        })
+    }
+}
+
+/// Keeps only a local path, so `next` can never send the user elsewhere.
+pub fn safe_next(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next
+    } else {
+        "/dashboard"
+    }
+}
+
+fn encode_next(next: &str) -> String {
+    next.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' => {
+                (b as char).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+/// Refuses a state-changing request that comes from another site: a
+/// `Sec-Fetch-Site: cross-site` header, or an `Origin` that is not this host.
+pub async fn same_origin_only(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<actix_web::body::BoxBody>, actix_web::Error> {
+    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if !safe && is_cross_site(req.request()) {
+        let res = HttpResponse::Forbidden()
+            .content_type("text/plain; charset=utf-8")
+            .body("Requête refusée : elle vient d'un autre site. / Refused: this request comes from another site.");
+        return Ok(req.into_response(res));
+    }
+    Ok(next.call(req).await?.map_into_boxed_body())
+}
+
+fn is_cross_site(req: &HttpRequest) -> bool {
+    let headers = req.headers();
+    if headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("cross-site"))
+    {
+        return true;
+    }
+    match headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
+        None => false,
+        Some(origin) => {
+            let host = headers
+                .get(header::HOST)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            let origin_host = origin.split_once("://").map_or("", |(_, rest)| rest);
+            origin == "null" || !origin_host.eq_ignore_ascii_case(host)
+        }
+    }
+}
