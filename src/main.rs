@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 use scrutin::config::Config;
 use scrutin::db::Db;
 use scrutin::services::accounts;
+use scrutin::services::import::{self, ImportOutcome};
 use scrutin::startup::Application;
 
 #[derive(Parser)]
@@ -33,6 +34,15 @@ enum Command {
         #[arg(long)]
         password_stdin: bool,
     },
+    /// Import a CSV file (all or nothing).
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Subcommand)]
+enum ImportCommand {
+    /// Admit the associates of a CSV file, with their initial subscriptions.
+    Associates { file: std::path::PathBuf },
 }
 
 fn main() -> ExitCode {
@@ -47,6 +57,7 @@ fn main() -> ExitCode {
                 email,
                 password_stdin,
             } => create_admin(config, &email, password_stdin),
+            Command::Import(ImportCommand::Associates { file }) => import_associates(config, &file),
         });
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -93,4 +104,27 @@ fn create_admin(config: Config, email: &str, password_stdin: bool) -> anyhow::Re
     accounts::create_admin(&mut conn, email, password).map_err(anyhow::Error::msg)?;
     println!("administrator {} ready", email.trim().to_lowercase());
     Ok(())
+}
+
+fn import_associates(config: Config, file: &std::path::Path) -> anyhow::Result<()> {
+    let bytes =
+        std::fs::read(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+    let db = Db::open(&config.database)?;
+    let mut conn = db.get()?;
+    match import::import(&mut conn, None, &bytes).map_err(|e| anyhow::anyhow!("{e:?}"))? {
+        ImportOutcome::Imported { associates, shares } => {
+            println!("{associates} associates imported ({shares} shares subscribed)");
+            Ok(())
+        }
+        ImportOutcome::Refused(lines) => {
+            for line in &lines {
+                eprintln!("{line}");
+            }
+            anyhow::bail!(
+                "nothing imported: {} bad lines in {}",
+                lines.len(),
+                file.display()
+            )
+        }
+    }
 }

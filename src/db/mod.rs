@@ -195,9 +195,10 @@ impl Db {
 
 /// A transaction for a use case that reads, checks, then writes: it takes
 /// the write lock first, so two such use cases never interleave.
-pub fn write_transaction<T, F>(conn: &mut DbConn, f: F) -> Result<T, AppError>
+pub fn write_transaction<T, E, F>(conn: &mut DbConn, f: F) -> Result<T, E>
 where
-    F: FnOnce(&mut DbConn) -> Result<T, AppError>,
+    F: FnOnce(&mut DbConn) -> Result<T, E>,
+    E: From<diesel::result::Error>,
 {
     conn.transaction(|conn| {
         models::setting::take_write_lock(conn)?;

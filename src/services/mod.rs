@@ -3,5 +3,6 @@
 pub mod accounts;
 pub mod associates;
 pub mod cooperative;
+pub mod import;
 pub mod secrets;
 pub mod shares;

@@ -55,6 +55,11 @@ impl From<&ShareMovement> for MovementView {
     }
 }
 
+/// The whole ledger, as the domain reads it.
+pub fn ledger(conn: &mut DbConn) -> Result<Vec<Movement>, AppError> {
+    to_domain(&ShareMovement::ledger(conn)?)
+}
+
 fn to_domain(rows: &[ShareMovement]) -> Result<Vec<Movement>, AppError> {
     rows.iter()
         .map(|m| {
@@ -99,22 +104,7 @@ pub fn record(
             ));
         }
         let coop = cooperative::load(conn)?;
-        let everyone = Associate::list(conn, &Default::default())?;
-        let ctx = CapitalContext {
-            share_value_cents: coop.share_value_cents,
-            legal_form: coop.legal_form,
-            statutory_floor_cents: coop.statutory_floor_cents,
-            local_authorities: everyone
-                .iter()
-                .filter(|a| a.category == Category::LocalAuthority.code())
-                .map(|a| a.id)
-                .collect::<BTreeSet<_>>(),
-            active: everyone
-                .iter()
-                .filter(|a| a.status == Status::Active.code())
-                .map(|a| a.id)
-                .collect(),
-        };
+        let ctx = capital_context(conn, &coop)?;
         let amount_cents = match (kind, input.amount_cents) {
             (_, Some(amount)) => amount,
             (MovementKind::Subscription, None) => {
@@ -171,6 +161,65 @@ pub fn record(
         }
         Ok(view)
     })
+}
+
+/// What the ledger checks need to know of the register, read now.
+fn capital_context(
+    conn: &mut DbConn,
+    coop: &cooperative::Cooperative,
+) -> Result<CapitalContext, AppError> {
+    let everyone = Associate::list(conn, &Default::default())?;
+    Ok(CapitalContext {
+        share_value_cents: coop.share_value_cents,
+        legal_form: coop.legal_form,
+        statutory_floor_cents: coop.statutory_floor_cents,
+        local_authorities: everyone
+            .iter()
+            .filter(|a| a.category == Category::LocalAuthority.code())
+            .map(|a| a.id)
+            .collect(),
+        active: everyone
+            .iter()
+            .filter(|a| a.status == Status::Active.code())
+            .map(|a| a.id)
+            .collect(),
+    })
+}
+
+/// Records several movements at once (an import): checked together, so the
+/// order of the lines of one day does not matter; all or nothing. On
+/// refusal, the index of each offending movement and the French reason.
+pub fn record_batch(
+    conn: &mut DbConn,
+    account_id: Option<i64>,
+    movements: &[Movement],
+) -> Result<Result<(), Vec<(usize, String)>>, AppError> {
+    let coop = cooperative::load(conn)?;
+    let ctx = capital_context(conn, &coop)?;
+    let ledger = to_domain(&ShareMovement::ledger(conn)?)?;
+    let stored = match capital::check_batch(&ledger, movements, &ctx) {
+        Ok(stored) => stored,
+        Err(broken) => {
+            return Ok(Err(broken
+                .into_iter()
+                .map(|(i, rule)| (i, rule.message_fr()))
+                .collect()));
+        }
+    };
+    for m in &stored {
+        let row = NewShareMovement {
+            associate_id: m.associate_id,
+            kind: m.kind.code().into(),
+            shares: m.shares,
+            amount_cents: m.amount_cents,
+            on_date: m.on,
+            to_associate_id: m.to_associate_id,
+            recorded_by: account_id,
+            created_at: now(),
+        };
+        ShareMovement::insert(conn, &row)?;
+    }
+    Ok(Ok(()))
 }
 
 fn refusal(rules: Vec<capital::CapitalRule>) -> AppError {

@@ -36,7 +36,19 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(api::scope()).service(
         web::scope("")
             .wrap(from_fn(i18n::remember_choice))
+            .wrap(from_fn(session::same_origin_only))
             .route("/", web::get().to(handlers::home::show))
+            .route("/login", web::get().to(handlers::auth::form))
+            .route("/login", web::post().to(handlers::auth::submit))
+            .route("/logout", web::post().to(handlers::auth::logout))
+            .route("/import/preview", web::post().to(handlers::import::preview))
+            .service(
+                web::resource("/import")
+                    .app_data(web::FormConfig::default().limit(8 * 1024 * 1024))
+                    .route(web::get().to(handlers::import::form))
+                    .route(web::post().to(handlers::import::confirm)),
+            )
+            .route("/associates/export.csv", web::get().to(handlers::import::export))
             .route("/healthz", web::get().to(handlers::health::check))
             .route("/static/{file}", web::get().to(handlers::assets::serve))
             .default_service(web::to(handlers::home::not_found)),

@@ -94,7 +94,10 @@ fn fresh_postgres() -> Option<(String, PostgresDatabase)> {
 }
 
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
-    scrutin::telemetry::init();
+    // Logs only when asked: `TEST_LOG=1 cargo test`.
+    if std::env::var_os("TEST_LOG").is_some() {
+        scrutin::telemetry::init();
+    }
     let dir = tempfile::tempdir().expect("temporary folder");
     let (url, postgres) = match backend {
         Backend::Sqlite => (dir.path().join("test.db").display().to_string(), None),

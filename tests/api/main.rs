@@ -7,6 +7,7 @@ mod helpers;
 mod auth;
 mod cli;
 mod cooperative;
+mod import;
 mod pages;
 mod register;
 mod schema;

@@ -4,3 +4,4 @@ pub mod assets;
 pub mod auth;
 pub mod health;
 pub mod home;
+pub mod import;

@@ -1,3 +1,4 @@
 pub mod home;
+pub mod import;
 pub mod login;
 pub mod not_found;
