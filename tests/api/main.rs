@@ -8,6 +8,7 @@ mod auth;
 mod cli;
 mod cooperative;
 mod import;
+mod mail;
 mod pages;
 mod register;
 mod schema;
