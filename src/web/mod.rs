@@ -49,6 +49,66 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .route(web::post().to(handlers::import::confirm)),
             )
             .route("/associates/export.csv", web::get().to(handlers::import::export))
+            .route("/assemblies", web::get().to(handlers::assemblies::list))
+            .route("/assemblies", web::post().to(handlers::assemblies::create))
+            .route(
+                "/assemblies/{id:\\d+}",
+                web::get().to(handlers::assembly::show),
+            )
+            .route(
+                "/assemblies/{id:\\d+}/bureau",
+                web::post().to(handlers::assembly::bureau),
+            )
+            .route(
+                "/assemblies/{id:\\d+}/resolutions",
+                web::post().to(handlers::assembly::add_resolution),
+            )
+            .route(
+                "/assemblies/{id:\\d+}/convene",
+                web::post().to(handlers::assembly::convene),
+            )
+            .route(
+                "/assemblies/{id:\\d+}/open",
+                web::post().to(handlers::assembly::open),
+            )
+            .route(
+                "/assemblies/{id:\\d+}/close",
+                web::post().to(handlers::assembly::close),
+            )
+            .route(
+                "/assemblies/{id:\\d+}/resolutions/{rid:\\d+}/open",
+                web::post().to(handlers::assembly::open_vote),
+            )
+            .route(
+                "/assemblies/{id:\\d+}/resolutions/{rid:\\d+}/close",
+                web::post().to(handlers::assembly::close_vote),
+            )
+            .route(
+                "/assemblies/{id:\\d+}/attendance",
+                web::get().to(handlers::attendance_desk::show),
+            )
+            .route(
+                "/assemblies/{id:\\d+}/attendance/{associate:\\d+}",
+                web::post().to(handlers::attendance_desk::mark),
+            )
+            .route(
+                "/assemblies/{id:\\d+}/cards",
+                web::get().to(handlers::voting_cards::show),
+            )
+            .route(
+                "/assemblies/{id:\\d+}/cards",
+                web::post().to(handlers::voting_cards::issue),
+            )
+            .route(
+                "/assemblies/{id:\\d+}/screen",
+                web::get().to(handlers::live::screen),
+            )
+            .route(
+                "/assemblies/{id:\\d+}/events",
+                web::get().to(handlers::live::events),
+            )
+            .route("/vote/{token}", web::get().to(handlers::vote::show))
+            .route("/vote/{token}", web::post().to(handlers::vote::cast))
             .route("/healthz", web::get().to(handlers::health::check))
             .route("/static/{file}", web::get().to(handlers::assets::serve))
             .default_service(web::to(handlers::home::not_found)),

@@ -1,11 +1,18 @@
 use actix_web::{HttpResponse, http::header, web};
 
 /// Static files compiled into the binary: nothing to install beside it.
-const FILES: &[(&str, &str, &str)] = &[(
-    "style.css",
-    "text/css; charset=utf-8",
-    include_str!("../../../static/style.css"),
-)];
+const FILES: &[(&str, &str, &str)] = &[
+    (
+        "style.css",
+        "text/css; charset=utf-8",
+        include_str!("../../../static/style.css"),
+    ),
+    (
+        "live.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../../../static/live.js"),
+    ),
+];
 
 pub async fn serve(file: web::Path<String>) -> HttpResponse {
     match FILES.iter().find(|(name, _, _)| *name == file.as_str()) {

@@ -1,7 +1,13 @@
 //! Page handlers: extract, call a model or a service, render a view.
 
+pub mod assemblies;
+pub mod assembly;
 pub mod assets;
+pub mod attendance_desk;
 pub mod auth;
 pub mod health;
 pub mod home;
 pub mod import;
+pub mod live;
+pub mod vote;
+pub mod voting_cards;

@@ -12,6 +12,7 @@ pub fn app_page(lang: Lang, user: &PageUser, title: &str, main: Markup) -> Marku
         Role::Admin => &[
             ("/dashboard", "Tableau de bord", "Dashboard"),
             ("/associates", "Associés", "Associates"),
+            ("/assemblies", "Assemblées", "Assemblies"),
             ("/colleges", "Collèges", "Colleges"),
             ("/capital", "Capital", "Capital"),
             ("/register", "Registre", "Register"),
@@ -20,6 +21,7 @@ pub fn app_page(lang: Lang, user: &PageUser, title: &str, main: Markup) -> Marku
         Role::Secretary => &[
             ("/dashboard", "Tableau de bord", "Dashboard"),
             ("/associates", "Associés", "Associates"),
+            ("/assemblies", "Assemblées", "Assemblies"),
             ("/capital", "Capital", "Capital"),
             ("/register", "Registre", "Register"),
         ],

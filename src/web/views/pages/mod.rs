@@ -1,4 +1,11 @@
+pub mod assemblies;
+pub mod assembly;
+pub mod assembly_resolutions;
+pub mod attendance_desk;
 pub mod home;
 pub mod import;
+pub mod live_screen;
 pub mod login;
 pub mod not_found;
+pub mod vote;
+pub mod voting_cards;

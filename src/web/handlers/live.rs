@@ -1,0 +1,211 @@
+//! `/assemblies/{id}/screen`: the live screen for the projector, run from
+//! the secretary's laptop; `/assemblies/{id}/events`: its content pushed by
+//! Server-Sent Events whenever it changes.
+//!
+//! The events poll the database once a second and send the fragment only
+//! when its HTML differs from the last one sent; a comment line every 15
+//! quiet seconds lets the server notice a client that went away (the
+//! write fails and the response, with its timer, is dropped). Several
+//! processes behind a proxy each poll the same database, so nothing needs
+//! to travel between them.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use actix_web::HttpResponse;
+use actix_web::body::{BodySize, MessageBody};
+use actix_web::http::StatusCode;
+use actix_web::http::header;
+use actix_web::rt::time::{Interval, interval};
+use actix_web::web::{self, Bytes};
+
+use crate::db::DbConn;
+use crate::db::models::assembly::Attendance;
+use crate::db::models::resolution::Resolution;
+use crate::error::AppError;
+use crate::services::voting::majority_of;
+use crate::services::{assemblies, attendance};
+use crate::web::AppState;
+use crate::web::handlers::forms::{STAFF, page};
+use crate::web::i18n::Lang;
+use crate::web::page_error::PageResult;
+use crate::web::session::PageUser;
+use crate::web::views::fragments::live::{self, Live, LiveResolution};
+use crate::web::views::pages::live_screen;
+
+/// What the screen shows now.
+pub fn live_state(conn: &mut DbConn, id: i64) -> Result<Live, AppError> {
+    let a = assemblies::find(conn, id)?;
+    let resolutions = Resolution::of_assembly(conn, id)?;
+    let current = resolutions.iter().find(|r| r.status == "open").or_else(|| {
+        resolutions
+            .iter()
+            .filter(|r| r.status == "closed")
+            .max_by_key(|r| r.number)
+    });
+    let quorum = if a.status == "draft" {
+        None
+    } else {
+        Some(attendance::quorum(conn, id, current.map(majority_of))?)
+    };
+    let may_vote = Attendance::of_assembly(conn, id)?
+        .iter()
+        .filter(|x| matches!(x.mode.as_str(), "present" | "remote" | "represented"))
+        .count() as u64;
+    Ok(Live {
+        title: a.title,
+        status: a.status,
+        quorum,
+        current: current.map(|r| LiveResolution {
+            number: r.number,
+            title: r.title.clone(),
+            status: r.status.clone(),
+            ballots: r.ballot_count,
+            may_vote,
+            chain_head: r.chain_head.clone(),
+            result: r
+                .result
+                .as_deref()
+                .and_then(|j| serde_json::from_str(j).ok()),
+        }),
+    })
+}
+
+pub async fn screen(
+    state: web::Data<AppState>,
+    user: PageUser,
+    lang: Lang,
+    path: web::Path<i64>,
+) -> PageResult {
+    user.require(STAFF)?;
+    let id = path.into_inner();
+    let now = state.db.run(move |conn| live_state(conn, id)).await?;
+    Ok(page(StatusCode::OK, live_screen::view(lang, id, &now)))
+}
+
+pub async fn events(
+    state: web::Data<AppState>,
+    user: PageUser,
+    lang: Lang,
+    path: web::Path<i64>,
+) -> PageResult {
+    user.require(STAFF)?;
+    let id = path.into_inner();
+    // An unknown assembly is a 404 now, not an empty stream.
+    state
+        .db
+        .run(move |conn| assemblies::find(conn, id).map(|_| ()))
+        .await?;
+    let feed = Feed {
+        state: state.clone(),
+        assembly_id: id,
+        lang,
+        last: String::new(),
+        ticks: interval(Duration::from_secs(1)),
+        quiet: 0,
+    };
+    Ok(HttpResponse::Ok()
+        .content_type("text/event-stream")
+        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .insert_header(("X-Accel-Buffering", "no"))
+        .body(LiveBody {
+            next: Box::pin(feed.next()),
+        }))
+}
+
+/// Seconds without a change before a keep-alive comment.
+const QUIET_LIMIT: u32 = 15;
+
+struct Feed {
+    state: web::Data<AppState>,
+    assembly_id: i64,
+    lang: Lang,
+    last: String,
+    ticks: Interval,
+    quiet: u32,
+}
+
+impl Feed {
+    /// Waits for the next chunk to send: a changed fragment, or a
+    /// keep-alive comment. A failed read is skipped (the next tick retries).
+    async fn next(mut self) -> (Feed, Bytes) {
+        loop {
+            self.ticks.tick().await;
+            let id = self.assembly_id;
+            let rendered = self
+                .state
+                .db
+                .run(move |conn| live_state(conn, id))
+                .await
+                .map(|now| live::view(self.lang, &now).into_string());
+            if let Ok(html) = rendered
+                && html != self.last
+            {
+                let chunk = event(&html);
+                self.last = html;
+                self.quiet = 0;
+                return (self, chunk);
+            }
+            self.quiet += 1;
+            if self.quiet >= QUIET_LIMIT {
+                self.quiet = 0;
+                return (self, Bytes::from_static(b": still here\n\n"));
+            }
+        }
+    }
+}
+
+/// One Server-Sent Event: each line of the data behind `data: `.
+fn event(html: &str) -> Bytes {
+    let mut out = String::with_capacity(html.len() + 16);
+    for line in html.lines() {
+        out.push_str("data: ");
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.push('\n');
+    Bytes::from(out)
+}
+
+/// The endless body of the event stream: one step of the feed at a time.
+struct LiveBody {
+    next: Pin<Box<dyn Future<Output = (Feed, Bytes)>>>,
+}
+
+impl MessageBody for LiveBody {
+    type Error = Infallible;
+
+    fn size(&self) -> BodySize {
+        BodySize::Stream
+    }
+
+    fn poll_next(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Bytes, Infallible>>> {
+        let this = self.get_mut();
+        match this.next.as_mut().poll(cx) {
+            Poll::Ready((feed, chunk)) => {
+                this.next = Box::pin(feed.next());
+                Poll::Ready(Some(Ok(chunk)))
+            }
+            Poll::Pending => Poll::Pending,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_line_of_the_fragment_is_data() {
+        assert_eq!(
+            event("<p>a</p>\n<p>b</p>"),
+            Bytes::from("data: <p>a</p>\ndata: <p>b</p>\n\n")
+        );
+    }
+}

@@ -1,0 +1,30 @@
+//! `/assemblies/{id}/screen`: the projector's page. Its own document (big
+//! type, no navigation): the live fragment, replaced by `static/live.js`
+//! with each Server-Sent Event, and a refresh every 5 seconds without JS.
+
+use maud::{DOCTYPE, Markup, html};
+
+use crate::web::i18n::Lang;
+use crate::web::views::fragments::live::{self, Live};
+
+pub fn view(lang: Lang, assembly_id: i64, now: &Live) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang=(lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (now.title) " · " (lang.tr("écran de séance", "live screen")) }
+                link rel="stylesheet" href="/static/style.css";
+                noscript { meta http-equiv="refresh" content="5"; }
+                script src="/static/live.js" defer {}
+            }
+            body.screen {
+                main #live data-events=(format!("/assemblies/{assembly_id}/events")) aria-live="polite" {
+                    (live::view(lang, now))
+                }
+                p.screen-back { a href=(format!("/assemblies/{assembly_id}")) { (lang.tr("Retour à l'assemblée", "Back to the assembly")) } }
+            }
+        }
+    }
+}
