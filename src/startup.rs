@@ -11,6 +11,9 @@ use anyhow::Context;
 use crate::config::Config;
 use crate::db::Db;
 use crate::db::models::setting;
+use crate::mail::Mailer;
+use crate::mail::emails::check_templates;
+use crate::templates::Templates;
 use crate::web::{AppState, routes, security_headers};
 
 pub struct Application {
@@ -21,7 +24,7 @@ pub struct Application {
 impl Application {
     pub fn build(config: Config) -> anyhow::Result<Application> {
         let db = Db::open(&config.database)?;
-        let secret_key = match config.secret_key {
+        let secret_key = match config.secret_key.clone() {
             Some(key) => key,
             None => stored_secret_key(&db)?,
         };
@@ -31,10 +34,18 @@ impl Application {
             .base_url
             .clone()
             .unwrap_or_else(|| format!("http://{address}"));
+        let templates = Templates::new(config.templates_dir.clone());
+        if let Some(problem) = check_templates(&templates).into_iter().next() {
+            // A broken override is reported, never replaced by the default.
+            anyhow::bail!("{problem}: fix the template or remove the override");
+        }
+        let mailer = Mailer::from_config(&config)?;
         let state = web::Data::new(AppState {
             db,
             base_url,
             secret_key,
+            mailer,
+            templates,
         });
         let server = HttpServer::new(move || {
             App::new()

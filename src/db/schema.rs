@@ -109,7 +109,125 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    assemblies (id) {
+        id -> BigInt,
+        title -> Text,
+        kind -> Text,
+        starts_at -> Timestamp,
+        place -> Text,
+        remote -> Bool,
+        remote_url -> Nullable<Text>,
+        call_number -> BigInt,
+        first_call_id -> Nullable<BigInt>,
+        status -> Text,
+        convened_at -> Nullable<Timestamp>,
+        notice_overridden -> Bool,
+        opened_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+        chair -> Nullable<Text>,
+        secretary -> Nullable<Text>,
+        scrutineers -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    voters (assembly_id, associate_id) {
+        assembly_id -> BigInt,
+        associate_id -> BigInt,
+        college_id -> BigInt,
+        category -> Text,
+    }
+}
+
+diesel::table! {
+    attendance (assembly_id, associate_id) {
+        assembly_id -> BigInt,
+        associate_id -> BigInt,
+        mode -> Text,
+        proxy_holder_id -> Nullable<BigInt>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    attendance_events (id) {
+        id -> BigInt,
+        assembly_id -> BigInt,
+        associate_id -> BigInt,
+        mode -> Text,
+        proxy_holder_id -> Nullable<BigInt>,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    resolutions (id) {
+        id -> BigInt,
+        assembly_id -> BigInt,
+        number -> BigInt,
+        title -> Text,
+        text -> Text,
+        majority -> Text,
+        weighted -> Bool,
+        secret -> Bool,
+        board_approved -> Bool,
+        status -> Text,
+        opened_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+        quorum -> Nullable<Text>,
+        chain_head -> Text,
+        ballot_count -> BigInt,
+        result -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    participations (resolution_id, associate_id) {
+        resolution_id -> BigInt,
+        associate_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    ballots (id) {
+        id -> Text,
+        resolution_id -> BigInt,
+        receipt -> Text,
+        choice -> Text,
+        college_id -> BigInt,
+        associate_id -> Nullable<BigInt>,
+        position -> BigInt,
+    }
+}
+
+diesel::table! {
+    voting_tokens (token_hash) {
+        token_hash -> Text,
+        assembly_id -> BigInt,
+        associate_id -> BigInt,
+        purpose -> Text,
+        issued_at -> Timestamp,
+        issued_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    convocations (id) {
+        id -> BigInt,
+        assembly_id -> BigInt,
+        associate_id -> BigInt,
+        email -> Text,
+        message_id -> Nullable<Text>,
+        error -> Nullable<Text>,
+        attempted_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(api_tokens -> accounts (account_id));
+diesel::joinable!(voters -> associates (associate_id));
+diesel::joinable!(resolutions -> assemblies (assembly_id));
 diesel::joinable!(sessions -> accounts (account_id));
 diesel::joinable!(associates -> colleges (college_id));
 
@@ -123,4 +241,13 @@ diesel::allow_tables_to_appear_in_same_query!(
     share_movements,
     audit_log,
     sessions,
+    assemblies,
+    voters,
+    attendance,
+    attendance_events,
+    resolutions,
+    participations,
+    ballots,
+    voting_tokens,
+    convocations,
 );

@@ -3,8 +3,11 @@
 //! Pure functions only: no I/O, no floats.
 
 pub mod capital;
+pub mod chain;
 pub mod colleges;
 pub mod fraction;
+pub mod notice;
+pub mod proxy;
 pub mod quorum;
 pub mod register;
 pub mod rules;

@@ -1,8 +1,12 @@
 //! Use cases: each one validates, then does its writes in one transaction.
 
 pub mod accounts;
+pub mod assemblies;
 pub mod associates;
+pub mod attendance;
+pub mod convocation;
 pub mod cooperative;
 pub mod import;
 pub mod secrets;
 pub mod shares;
+pub mod voting;

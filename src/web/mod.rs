@@ -17,6 +17,8 @@ pub struct AppState {
     pub db: Db,
     pub base_url: String,
     pub secret_key: Vec<u8>,
+    pub mailer: crate::mail::Mailer,
+    pub templates: crate::templates::Templates,
 }
 
 /// Headers every answer carries: no inline script, no framing, no sniffing.
@@ -48,7 +50,46 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .route(web::get().to(handlers::import::form))
                     .route(web::post().to(handlers::import::confirm)),
             )
-            .route("/associates/export.csv", web::get().to(handlers::import::export))
+            .route(
+                "/associates/export.csv",
+                web::get().to(handlers::import::export),
+            )
+            .route("/dashboard", web::get().to(handlers::dashboard::show))
+            .route("/settings", web::get().to(handlers::settings::form))
+            .route("/settings", web::post().to(handlers::settings::save))
+            .route("/colleges", web::get().to(handlers::colleges::show))
+            .route("/colleges", web::post().to(handlers::colleges::save))
+            .route("/associates", web::get().to(handlers::associates::list))
+            .route(
+                "/associates/new",
+                web::get().to(handlers::associates::new_form),
+            )
+            .route(
+                "/associates/new",
+                web::post().to(handlers::associates::admit),
+            )
+            .route(
+                "/associates/{id:\\d+}",
+                web::get().to(handlers::associate::show),
+            )
+            .route(
+                "/associates/{id:\\d+}/edit",
+                web::get().to(handlers::associates::edit_form),
+            )
+            .route(
+                "/associates/{id:\\d+}/edit",
+                web::post().to(handlers::associates::update),
+            )
+            .route(
+                "/associates/{id:\\d+}/shares",
+                web::post().to(handlers::associate::record_movement),
+            )
+            .route(
+                "/associates/{id:\\d+}/withdraw",
+                web::post().to(handlers::associate::withdraw),
+            )
+            .route("/capital", web::get().to(handlers::capital::show))
+            .route("/register", web::get().to(handlers::capital::register))
             .route("/assemblies", web::get().to(handlers::assemblies::list))
             .route("/assemblies", web::post().to(handlers::assemblies::create))
             .route(

@@ -12,4 +12,6 @@ mod import;
 mod mail;
 mod pages;
 mod register;
+mod register_pages;
 mod schema;
+mod voting;

@@ -2,10 +2,12 @@
 
 pub mod account;
 pub mod api_token;
+pub mod assembly;
 pub mod associate;
 pub mod audit;
 pub mod college;
 pub mod cooperative;
+pub mod resolution;
 pub mod session;
 pub mod setting;
 pub mod share_movement;

@@ -1,6 +1,7 @@
 //! The JSON API of CONTRACT.md, under `/api/v1`. Every error, including a
 //! malformed body or an unknown route, answers `{"error": {"code", "message"}}`.
 
+pub mod assemblies;
 pub mod associates;
 pub mod auth;
 pub mod cooperative;
@@ -47,6 +48,57 @@ pub fn scope() -> actix_web::Scope {
         .route("/associates/{id}/shares", web::post().to(shares::record))
         .route("/associates/{id}/shares", web::get().to(shares::statement))
         .route("/capital", web::get().to(shares::capital))
+        .route("/assemblies", web::post().to(assemblies::create))
+        .route("/assemblies", web::get().to(assemblies::list))
+        .route("/assemblies/{id}", web::get().to(assemblies::show))
+        .route("/assemblies/{id}/bureau", web::put().to(assemblies::bureau))
+        .route(
+            "/assemblies/{id}/convene",
+            web::post().to(assemblies::convene),
+        )
+        .route("/assemblies/{id}/open", web::post().to(assemblies::open))
+        .route("/assemblies/{id}/close", web::post().to(assemblies::close))
+        .route(
+            "/assemblies/{id}/attendance",
+            web::get().to(assemblies::attendance_list),
+        )
+        .route(
+            "/assemblies/{id}/attendance/{associate_id}",
+            web::put().to(assemblies::set_attendance),
+        )
+        .route("/assemblies/{id}/quorum", web::get().to(assemblies::quorum))
+        .route(
+            "/assemblies/{id}/check-in",
+            web::post().to(assemblies::check_in),
+        )
+        .route(
+            "/assemblies/{id}/voting-cards",
+            web::post().to(assemblies::voting_cards),
+        )
+        .route(
+            "/assemblies/{id}/resolutions",
+            web::post().to(assemblies::create_resolution),
+        )
+        .route(
+            "/resolutions/{id}/open",
+            web::post().to(assemblies::open_resolution),
+        )
+        .route(
+            "/resolutions/{id}/close",
+            web::post().to(assemblies::close_resolution),
+        )
+        .route(
+            "/resolutions/{id}/ballots",
+            web::post().to(assemblies::cast),
+        )
+        .route(
+            "/resolutions/{id}/result",
+            web::get().to(assemblies::result),
+        )
+        .route(
+            "/resolutions/{id}/receipts",
+            web::get().to(assemblies::receipts),
+        )
         .default_service(web::to(unknown_route))
 }
 

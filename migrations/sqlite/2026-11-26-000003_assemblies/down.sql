@@ -1,0 +1,9 @@
+DROP TABLE convocations;
+DROP TABLE voting_tokens;
+DROP TABLE ballots;
+DROP TABLE participations;
+DROP TABLE resolutions;
+DROP TABLE attendance_events;
+DROP TABLE attendance;
+DROP TABLE voters;
+DROP TABLE assemblies;

@@ -1,0 +1,219 @@
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::DbConn;
+use crate::db::schema::{ballots, participations, resolutions};
+use crate::on_backend;
+
+#[derive(Queryable, Selectable, Clone, Debug)]
+#[diesel(table_name = resolutions)]
+pub struct Resolution {
+    pub id: i64,
+    pub assembly_id: i64,
+    pub number: i64,
+    pub title: String,
+    pub text: String,
+    pub majority: String,
+    pub weighted: bool,
+    pub secret: bool,
+    pub board_approved: bool,
+    pub status: String,
+    pub opened_at: Option<NaiveDateTime>,
+    pub closed_at: Option<NaiveDateTime>,
+    /// The quorum at the moment the resolution opened (JSON).
+    pub quorum: Option<String>,
+    pub chain_head: String,
+    pub ballot_count: i64,
+    /// The frozen result (JSON), once closed.
+    pub result: Option<String>,
+}
+
+#[derive(Insertable, Clone, Debug)]
+#[diesel(table_name = resolutions)]
+pub struct NewResolution {
+    pub assembly_id: i64,
+    pub number: i64,
+    pub title: String,
+    pub text: String,
+    pub majority: String,
+    pub weighted: bool,
+    pub secret: bool,
+    pub board_approved: bool,
+    pub status: String,
+    pub chain_head: String,
+    pub ballot_count: i64,
+}
+
+/// A ballot as published after closing (no voter for a secret ballot).
+#[derive(Queryable, Selectable, Clone, Debug)]
+#[diesel(table_name = ballots)]
+pub struct Ballot {
+    pub id: String,
+    pub resolution_id: i64,
+    pub receipt: String,
+    pub choice: String,
+    pub college_id: i64,
+    pub associate_id: Option<i64>,
+    pub position: i64,
+}
+
+impl Resolution {
+    pub fn by_id(conn: &mut DbConn, id: i64) -> QueryResult<Option<Resolution>> {
+        resolutions::table
+            .find(id)
+            .select(Resolution::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    pub fn of_assembly(conn: &mut DbConn, assembly_id: i64) -> QueryResult<Vec<Resolution>> {
+        resolutions::table
+            .filter(resolutions::assembly_id.eq(assembly_id))
+            .order(resolutions::number.asc())
+            .select(Resolution::as_select())
+            .load(conn)
+    }
+
+    pub fn next_number(conn: &mut DbConn, assembly_id: i64) -> QueryResult<i64> {
+        let max: Option<i64> = resolutions::table
+            .filter(resolutions::assembly_id.eq(assembly_id))
+            .select(diesel::dsl::max(resolutions::number))
+            .first(conn)?;
+        Ok(max.unwrap_or(0) + 1)
+    }
+
+    pub fn insert(conn: &mut DbConn, new: &NewResolution) -> QueryResult<i64> {
+        on_backend!(conn, |c| diesel::insert_into(resolutions::table)
+            .values(new)
+            .returning(resolutions::id)
+            .get_result(c))
+    }
+
+    pub fn set_chain_head(conn: &mut DbConn, id: i64, head: &str) -> QueryResult<usize> {
+        diesel::update(resolutions::table.find(id))
+            .set(resolutions::chain_head.eq(head))
+            .execute(conn)
+    }
+
+    pub fn mark_opened(
+        conn: &mut DbConn,
+        id: i64,
+        at: NaiveDateTime,
+        quorum: &str,
+    ) -> QueryResult<usize> {
+        diesel::update(resolutions::table.find(id))
+            .set((
+                resolutions::status.eq("open"),
+                resolutions::opened_at.eq(at),
+                resolutions::quorum.eq(quorum),
+            ))
+            .execute(conn)
+    }
+
+    pub fn mark_closed(
+        conn: &mut DbConn,
+        id: i64,
+        at: NaiveDateTime,
+        head: &str,
+        count: i64,
+        result: &str,
+    ) -> QueryResult<usize> {
+        diesel::update(resolutions::table.find(id))
+            .set((
+                resolutions::status.eq("closed"),
+                resolutions::closed_at.eq(at),
+                resolutions::chain_head.eq(head),
+                resolutions::ballot_count.eq(count),
+                resolutions::result.eq(result),
+            ))
+            .execute(conn)
+    }
+
+    /// Moves the chain forward by the ballots just written.
+    pub fn advance(conn: &mut DbConn, id: i64, head: &str, count: i64) -> QueryResult<usize> {
+        diesel::update(resolutions::table.find(id))
+            .set((
+                resolutions::chain_head.eq(head),
+                resolutions::ballot_count.eq(count),
+            ))
+            .execute(conn)
+    }
+}
+
+/// Records that an associate took part; the primary key refuses a second time.
+pub fn insert_participation(
+    conn: &mut DbConn,
+    resolution_id: i64,
+    associate_id: i64,
+) -> QueryResult<usize> {
+    diesel::insert_into(participations::table)
+        .values((
+            participations::resolution_id.eq(resolution_id),
+            participations::associate_id.eq(associate_id),
+        ))
+        .execute(conn)
+}
+
+pub fn has_participated(
+    conn: &mut DbConn,
+    resolution_id: i64,
+    associate_id: i64,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        participations::table.find((resolution_id, associate_id)),
+    ))
+    .get_result(conn)
+}
+
+pub fn participants(conn: &mut DbConn, resolution_id: i64) -> QueryResult<Vec<i64>> {
+    participations::table
+        .filter(participations::resolution_id.eq(resolution_id))
+        .select(participations::associate_id)
+        .load(conn)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn insert_ballot(
+    conn: &mut DbConn,
+    id: &str,
+    resolution_id: i64,
+    receipt: &str,
+    choice: &str,
+    college_id: i64,
+    associate_id: Option<i64>,
+    position: i64,
+) -> QueryResult<usize> {
+    diesel::insert_into(ballots::table)
+        .values((
+            ballots::id.eq(id),
+            ballots::resolution_id.eq(resolution_id),
+            ballots::receipt.eq(receipt),
+            ballots::choice.eq(choice),
+            ballots::college_id.eq(college_id),
+            ballots::associate_id.eq(associate_id),
+            ballots::position.eq(position),
+        ))
+        .execute(conn)
+}
+
+/// The ballots of a resolution in chain order.
+pub fn ballots_of(conn: &mut DbConn, resolution_id: i64) -> QueryResult<Vec<Ballot>> {
+    ballots::table
+        .filter(ballots::resolution_id.eq(resolution_id))
+        .order(ballots::position.asc())
+        .select(Ballot::as_select())
+        .load(conn)
+}
+
+/// `(college_id, choice, count)` of a resolution's ballots, counted by the database.
+pub fn counts_of(conn: &mut DbConn, resolution_id: i64) -> QueryResult<Vec<(i64, String, i64)>> {
+    ballots::table
+        .filter(ballots::resolution_id.eq(resolution_id))
+        .group_by((ballots::college_id, ballots::choice))
+        .select((
+            ballots::college_id,
+            ballots::choice,
+            diesel::dsl::count_star(),
+        ))
+        .load(conn)
+}

@@ -1,0 +1,569 @@
+//! Resolutions and ballots: opening, casting (one ballot per associate, in
+//! the college of the associate it is for), closing with a result frozen by
+//! the domain's tally, and the published receipts.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::db::models::assembly::{Attendance, Voter};
+use crate::db::models::audit;
+use crate::db::models::college::College;
+use crate::db::models::resolution::{self, NewResolution, Resolution};
+use crate::db::{DbConn, now, write_transaction};
+use crate::domain::chain;
+use crate::domain::fraction::{format_fraction, percent_2dp};
+use crate::domain::rules::{Abstentions, Comparison, EmptyCollege, MajorityKind};
+use crate::domain::tally::{Choice, CollegeCount, TallyRule, tally};
+use crate::error::AppError;
+use crate::services::assemblies::find as find_assembly;
+use crate::services::attendance::{attends, quorum};
+use crate::services::cooperative::{self, weight_of};
+use crate::services::secrets;
+
+#[derive(Deserialize, Clone, Debug)]
+#[serde(deny_unknown_fields)]
+pub struct ResolutionInput {
+    pub title: String,
+    pub text: String,
+    pub majority: String,
+    pub weighted: Option<bool>,
+    #[serde(default)]
+    pub secret: bool,
+    pub board_approved: Option<bool>,
+}
+
+#[derive(Serialize, Clone, Debug)]
+pub struct ResolutionView {
+    pub id: i64,
+    pub assembly_id: i64,
+    pub number: i64,
+    pub title: String,
+    pub text: String,
+    pub majority: String,
+    pub weighted: bool,
+    pub secret: bool,
+    pub board_approved: bool,
+    pub status: String,
+    pub ballots: i64,
+    pub chain_head: String,
+}
+
+impl From<&Resolution> for ResolutionView {
+    fn from(r: &Resolution) -> ResolutionView {
+        ResolutionView {
+            id: r.id,
+            assembly_id: r.assembly_id,
+            number: r.number,
+            title: r.title.clone(),
+            text: r.text.clone(),
+            majority: r.majority.clone(),
+            weighted: r.weighted,
+            secret: r.secret,
+            board_approved: r.board_approved,
+            status: r.status.clone(),
+            ballots: r.ballot_count,
+            chain_head: r.chain_head.clone(),
+        }
+    }
+}
+
+pub fn majority_of(r: &Resolution) -> MajorityKind {
+    if r.majority == "extraordinary" {
+        MajorityKind::Extraordinary
+    } else {
+        MajorityKind::Ordinary
+    }
+}
+
+pub fn find(conn: &mut DbConn, id: i64) -> Result<Resolution, AppError> {
+    Resolution::by_id(conn, id)?.ok_or_else(|| AppError::not_found("resolution"))
+}
+
+pub fn create(
+    conn: &mut DbConn,
+    account_id: Option<i64>,
+    assembly_id: i64,
+    input: &ResolutionInput,
+) -> Result<ResolutionView, AppError> {
+    let majority = match input.majority.as_str() {
+        "ordinary" => MajorityKind::Ordinary,
+        "extraordinary" => MajorityKind::Extraordinary,
+        _ => {
+            return Err(AppError::bad_request(
+                "majority must be ordinary or extraordinary.",
+            ));
+        }
+    };
+    if input.title.trim().is_empty() {
+        return Err(AppError::rule(
+            "invalid_resolution",
+            "A resolution needs a title.",
+        ));
+    }
+    write_transaction(conn, |conn| {
+        let a = find_assembly(conn, assembly_id)?;
+        if a.status == "closed" {
+            return Err(AppError::conflict(
+                "assembly_closed",
+                "The assembly is closed.",
+            ));
+        }
+        if !crate::services::assemblies::kind_of(&a).admits(majority) {
+            return Err(AppError::rule(
+                "majority_not_allowed",
+                "An ordinary assembly votes only ordinary resolutions, an extraordinary one only extraordinary resolutions: use a combined assembly.",
+            ));
+        }
+        let weighted = match input.weighted {
+            Some(w) => w,
+            None => cooperative::load(conn)?.weighted_by_default,
+        };
+        let number = Resolution::next_number(conn, assembly_id)?;
+        let new = NewResolution {
+            assembly_id,
+            number,
+            title: input.title.trim().into(),
+            text: input.text.trim().into(),
+            majority: input.majority.clone(),
+            weighted,
+            secret: input.secret,
+            board_approved: input.board_approved.unwrap_or(true),
+            status: "draft".into(),
+            chain_head: String::new(),
+            ballot_count: 0,
+        };
+        let id = Resolution::insert(conn, &new)?;
+        Resolution::set_chain_head(conn, id, &chain::genesis(id))?;
+        let r = find(conn, id)?;
+        audit::record(
+            conn,
+            account_id,
+            "assembly",
+            Some(assembly_id),
+            "resolution_created",
+            &json!({"id": id, "number": number}),
+            now(),
+        )?;
+        Ok(ResolutionView::from(&r))
+    })
+}
+
+/// Opens a resolution: the assembly must be open, and no other resolution
+/// of it open; the quorum at this moment is recorded on the resolution.
+pub fn open(
+    conn: &mut DbConn,
+    account_id: Option<i64>,
+    id: i64,
+) -> Result<ResolutionView, AppError> {
+    write_transaction(conn, |conn| {
+        let r = find(conn, id)?;
+        let a = find_assembly(conn, r.assembly_id)?;
+        if a.status != "open" {
+            return Err(AppError::conflict(
+                "assembly_not_open",
+                "Open the assembly before its resolutions.",
+            ));
+        }
+        if r.status != "draft" {
+            return Err(AppError::conflict(
+                "resolution_not_draft",
+                format!("This resolution is already {}.", r.status),
+            ));
+        }
+        if Resolution::of_assembly(conn, a.id)?
+            .iter()
+            .any(|x| x.status == "open")
+        {
+            return Err(AppError::conflict(
+                "another_resolution_open",
+                "Another resolution is open: close it first.",
+            ));
+        }
+        let q = quorum(conn, a.id, Some(majority_of(&r)))?;
+        Resolution::mark_opened(conn, id, now(), &json!(q).to_string())?;
+        audit::record(
+            conn,
+            account_id,
+            "resolution",
+            Some(id),
+            "opened",
+            &json!(q),
+            now(),
+        )?;
+        Ok(ResolutionView::from(&find(conn, id)?))
+    })
+}
+
+/// Who casts: the associate a token or an account speaks for, and in which
+/// assembly a voting card is valid.
+#[derive(Clone, Copy, Debug)]
+pub struct Caster {
+    pub associate_id: i64,
+    /// A voting card or convocation link is bound to one assembly.
+    pub only_assembly: Option<i64>,
+}
+
+pub struct Cast {
+    pub receipt: String,
+    /// Set when the ballot was cast by a proxy holder: whom to tell.
+    pub principal: Option<i64>,
+}
+
+/// Casts one ballot. Order of the checks (CONTRACT.md): who may vote (403)
+/// is decided before the resolution's state and an earlier ballot (409).
+pub fn cast(
+    conn: &mut DbConn,
+    caster: Caster,
+    resolution_id: i64,
+    choice: Choice,
+    on_behalf_of: Option<i64>,
+) -> Result<Cast, AppError> {
+    write_transaction(conn, |conn| {
+        let r = find(conn, resolution_id)?;
+        if caster.only_assembly.is_some_and(|a| a != r.assembly_id) {
+            return Err(
+                AppError::forbidden().with_message("This voting card is for another assembly.")
+            );
+        }
+        let principal = on_behalf_of.unwrap_or(caster.associate_id);
+        let mine = Attendance::find(conn, r.assembly_id, caster.associate_id)?;
+        if !mine.as_ref().is_some_and(|x| attends(&x.mode)) {
+            return Err(AppError::forbidden().with_message(
+                "Only an associate attending the assembly (in the room or remotely) may vote.",
+            ));
+        }
+        if principal != caster.associate_id {
+            let theirs = Attendance::find(conn, r.assembly_id, principal)?;
+            let holds = theirs.is_some_and(|x| {
+                x.mode == "represented" && x.proxy_holder_id == Some(caster.associate_id)
+            });
+            if !holds {
+                return Err(
+                    AppError::forbidden().with_message("You hold no proxy from this associate.")
+                );
+            }
+        }
+        if r.status != "open" {
+            return Err(AppError::conflict(
+                "resolution_not_open",
+                "This resolution is not open for voting.",
+            ));
+        }
+        let voter = Voter::find(conn, r.assembly_id, principal)?.ok_or_else(AppError::forbidden)?;
+        let receipt = record_ballot(conn, &r, principal, voter.college_id, choice)?;
+        Ok(Cast {
+            receipt,
+            principal: on_behalf_of.filter(|p| *p != caster.associate_id),
+        })
+    })
+}
+
+/// Writes participation and ballot in one transaction and extends the chain.
+/// The participation's primary key refuses a second ballot for the same
+/// associate whatever the path (in person, proxy, card).
+fn record_ballot(
+    conn: &mut DbConn,
+    r: &Resolution,
+    principal: i64,
+    college_id: i64,
+    choice: Choice,
+) -> Result<String, AppError> {
+    if resolution::has_participated(conn, r.id, principal)? {
+        return Err(AppError::conflict(
+            "already_voted",
+            "A ballot has already been cast for this associate.",
+        ));
+    }
+    resolution::insert_participation(conn, r.id, principal).map_err(|e| match e {
+        diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::UniqueViolation,
+            _,
+        ) => AppError::conflict(
+            "already_voted",
+            "A ballot has already been cast for this associate.",
+        ),
+        other => other.into(),
+    })?;
+    let current = find(conn, r.id)?;
+    let receipt = hex::encode(rand::random::<[u8; 16]>());
+    let ballot_id = hex::encode(rand::random::<[u8; 16]>());
+    let position = current.ballot_count + 1;
+    let head = chain::extend(&current.chain_head, &receipt, choice, college_id);
+    let named = if r.secret { None } else { Some(principal) };
+    resolution::insert_ballot(
+        conn,
+        &ballot_id,
+        r.id,
+        &receipt,
+        choice.as_str(),
+        college_id,
+        named,
+        position,
+    )?;
+    Resolution::advance(conn, r.id, &head, position)?;
+    Ok(receipt)
+}
+
+/// Closes a resolution: blank proxies vote with the board (RULES E12), then
+/// the result is computed by the domain's tally and frozen.
+pub fn close(conn: &mut DbConn, account_id: Option<i64>, id: i64) -> Result<Value, AppError> {
+    write_transaction(conn, |conn| {
+        let r = find(conn, id)?;
+        if r.status != "open" {
+            return Err(AppError::conflict(
+                "resolution_not_open",
+                "Only an open resolution can be closed.",
+            ));
+        }
+        let board_line = if r.board_approved {
+            Choice::For
+        } else {
+            Choice::Against
+        };
+        for blank in Attendance::of_assembly(conn, r.assembly_id)?
+            .into_iter()
+            .filter(|x| x.mode == "represented" && x.proxy_holder_id.is_none())
+        {
+            if let Some(voter) = Voter::find(conn, r.assembly_id, blank.associate_id)?
+                && !resolution::has_participated(conn, r.id, blank.associate_id)?
+            {
+                record_ballot(conn, &r, blank.associate_id, voter.college_id, board_line)?;
+            }
+        }
+        let current = find(conn, id)?;
+        let result = compute_result(conn, &current, "closed")?;
+        Resolution::mark_closed(
+            conn,
+            id,
+            now(),
+            &current.chain_head,
+            current.ballot_count,
+            &result.to_string(),
+        )?;
+        audit::record(
+            conn,
+            account_id,
+            "resolution",
+            Some(id),
+            "closed",
+            &result,
+            now(),
+        )?;
+        Ok(result)
+    })
+}
+
+/// The result in CONTRACT.md's shape, computed from the counted ballots.
+fn compute_result(conn: &mut DbConn, r: &Resolution, status: &str) -> Result<Value, AppError> {
+    let coop = cooperative::load(conn)?;
+    let rules = &coop.rules;
+    let majority = rules.for_majority(majority_of(r));
+    let colleges = College::all(conn)?;
+    let counts = resolution::counts_of(conn, r.id)?;
+    // Every current college, and any retired one that still holds ballots.
+    let shown: Vec<&College> = colleges
+        .iter()
+        .filter(|c| !c.retired || counts.iter().any(|(id, _, _)| *id == c.id))
+        .collect();
+    let mut per: BTreeMap<i64, CollegeCount> = BTreeMap::new();
+    for c in &shown {
+        per.insert(c.id, CollegeCount::new(weight_of(c)));
+    }
+    for (college_id, choice, n) in &counts {
+        if let (Some(count), Ok(choice)) = (per.get_mut(college_id), Choice::parse(choice)) {
+            let n = *n as u64;
+            match choice {
+                Choice::For => count.for_ += n,
+                Choice::Against => count.against += n,
+                Choice::Abstain => count.abstain += n,
+            }
+        }
+    }
+    let ordered: Vec<CollegeCount> = shown
+        .iter()
+        .filter_map(|c| per.get(&c.id).cloned())
+        .collect();
+    let rule = TallyRule {
+        weighted: r.weighted,
+        majority: majority.majority.clone(),
+        comparison: majority.comparison,
+        abstentions: rules.abstentions,
+        empty_college: rules.empty_college,
+    };
+    let quorum_reached = r
+        .quorum
+        .as_deref()
+        .and_then(|q| serde_json::from_str::<Value>(q).ok())
+        .and_then(|q| q["reached"].as_bool())
+        .unwrap_or(false);
+    let t = tally(&ordered, &rule, quorum_reached);
+    let share = |f: &Option<crate::domain::Fraction>| f.as_ref().map(format_fraction);
+    let colleges_json: Vec<Value> = shown
+        .iter()
+        .zip(&ordered)
+        .zip(&t.colleges)
+        .map(|((c, count), s)| {
+            json!({
+                "college_id": c.id, "name": c.name, "weight": percent_2dp(&count.weight),
+                "for": count.for_, "against": count.against, "abstain": count.abstain,
+                "for_share": share(&s.for_share), "against_share": share(&s.against_share),
+            })
+        })
+        .collect();
+    Ok(json!({
+        "resolution_id": r.id,
+        "status": status,
+        "weighted": r.weighted,
+        "counts": {"for": t.counts.for_, "against": t.counts.against, "abstain": t.counts.abstain, "ballots": t.counts.ballots},
+        "colleges": colleges_json,
+        "for_share": format_fraction(&t.for_share),
+        "for_percent": percent_2dp(&t.for_share),
+        "against_share": format_fraction(&t.against_share),
+        "against_percent": percent_2dp(&t.against_share),
+        "required": format_fraction(&majority.majority),
+        "comparison": match majority.comparison { Comparison::Greater => "greater", Comparison::AtLeast => "at_least" },
+        "abstentions": match rules.abstentions { Abstentions::Excluded => "excluded", Abstentions::Against => "against" },
+        "empty_college": match rules.empty_college { EmptyCollege::Renormalise => "renormalise", EmptyCollege::Total => "total" },
+        "quorum_reached": quorum_reached,
+        "adopted": t.adopted,
+        "chain_head": r.chain_head,
+    }))
+}
+
+/// The frozen result once closed; while open, only the progress (no
+/// choices: a running count would influence the vote).
+pub fn result(conn: &mut DbConn, id: i64) -> Result<Value, AppError> {
+    let r = find(conn, id)?;
+    match (&r.status[..], &r.result) {
+        ("closed", Some(frozen)) => {
+            serde_json::from_str(frozen).map_err(|e| AppError::internal(e.into()))
+        }
+        _ => Ok(json!({
+            "resolution_id": r.id, "status": r.status, "weighted": r.weighted,
+            "counts": {"ballots": r.ballot_count}, "chain_head": r.chain_head,
+        })),
+    }
+}
+
+/// Every receipt with its choice and college (and the voter for a named
+/// ballot), published after closing so that anyone can recount.
+pub fn receipts(conn: &mut DbConn, id: i64) -> Result<Value, AppError> {
+    let r = find(conn, id)?;
+    if r.status != "closed" {
+        return Err(AppError::conflict(
+            "resolution_not_closed",
+            "Receipts are published when the resolution closes.",
+        ));
+    }
+    let mut ballots = resolution::ballots_of(conn, id)?;
+    let chain_order: Vec<Value> = ballots.iter().map(|b| json!(b.receipt)).collect();
+    // Published in receipt order, not cast order, for a secret ballot.
+    if r.secret {
+        ballots.sort_by(|a, b| a.receipt.cmp(&b.receipt));
+    }
+    let list: Vec<Value> = ballots
+        .iter()
+        .map(|b| {
+            let mut v =
+                json!({"receipt": b.receipt, "choice": b.choice, "college_id": b.college_id});
+            if let Some(who) = b.associate_id {
+                v["associate_id"] = json!(who);
+            }
+            v
+        })
+        .collect();
+    let mut body = json!({"receipts": list, "chain_head": r.chain_head});
+    if !r.secret {
+        body["chain_order"] = json!(chain_order);
+    }
+    Ok(body)
+}
+
+#[derive(Serialize, Clone, Debug)]
+pub struct Card {
+    pub associate_id: i64,
+    pub token: String,
+    pub url: String,
+}
+
+/// Issues one voting card per associate (default: everyone present in the
+/// room), each a token that can only vote for them in this assembly.
+pub fn issue_cards(
+    conn: &mut DbConn,
+    account_id: Option<i64>,
+    assembly_id: i64,
+    associate_ids: Option<Vec<i64>>,
+    base_url: &str,
+) -> Result<Vec<Card>, AppError> {
+    write_transaction(conn, |conn| {
+        let a = find_assembly(conn, assembly_id)?;
+        if !(a.status == "convened" || a.status == "open") {
+            return Err(AppError::conflict(
+                "assembly_not_running",
+                "Voting cards are issued for a convened or open assembly.",
+            ));
+        }
+        let ids = match associate_ids {
+            Some(ids) => ids,
+            None => Attendance::of_assembly(conn, assembly_id)?
+                .into_iter()
+                .filter(|x| x.mode == "present")
+                .map(|x| x.associate_id)
+                .collect(),
+        };
+        let mut cards = Vec::new();
+        for associate_id in ids {
+            if Voter::find(conn, assembly_id, associate_id)?.is_none() {
+                return Err(AppError::rule(
+                    "not_on_roll",
+                    format!("Associate {associate_id} is not on this assembly's roll."),
+                ));
+            }
+            let token = secrets::random_token();
+            crate::db::models::assembly::insert_voting_token(
+                conn,
+                &secrets::digest(&token),
+                assembly_id,
+                associate_id,
+                "card",
+                account_id,
+                now(),
+            )?;
+            cards.push(Card {
+                associate_id,
+                url: format!("{base_url}/vote/{token}"),
+                token,
+            });
+        }
+        audit::record(
+            conn,
+            account_id,
+            "assembly",
+            Some(assembly_id),
+            "voting_cards",
+            &json!({"issued": cards.len()}),
+            now(),
+        )?;
+        Ok(cards)
+    })
+}
+
+/// The associate and assembly a voting card or convocation link speaks
+/// for, while its assembly is not closed.
+pub fn caster_for_token(conn: &mut DbConn, token: &str) -> Result<Option<Caster>, AppError> {
+    let Some((assembly_id, associate_id, _purpose)) =
+        crate::db::models::assembly::voting_token(conn, &secrets::digest(token))?
+    else {
+        return Ok(None);
+    };
+    let a = find_assembly(conn, assembly_id)?;
+    if a.status == "closed" {
+        return Ok(None);
+    }
+    Ok(Some(Caster {
+        associate_id,
+        only_assembly: Some(assembly_id),
+    }))
+}
