@@ -13,6 +13,7 @@ both_backends!(
     a_refused_movement_shows_the_rule_and_keeps_the_typed_values,
     a_post_without_the_csrf_token_changes_nothing,
     an_associate_sees_only_their_own_record,
+    a_secretary_reads_the_register_and_changes_nothing,
     anonymous_visitors_are_sent_to_the_login_page,
 );
 
@@ -975,5 +976,73 @@ async fn anonymous_visitors_are_sent_to_the_login_page(app: TestApp) {
         res.status(),
         303,
         "an anonymous post is sent to log in, and changes nothing"
+    );
+}
+
+async fn a_secretary_reads_the_register_and_changes_nothing(app: TestApp) {
+    app.create_admin();
+    {
+        // There is no page to create a secretary yet: the account is set up
+        // as `create-admin` sets up the administrator's.
+        let db = app.db();
+        let mut conn = db.get().expect("connection");
+        let hash =
+            scrutin::services::accounts::hash_password("secrétaire de séance").expect("hash");
+        scrutin::db::models::account::Account::upsert(
+            &mut conn,
+            "secretaire@example.coop",
+            &hash,
+            scrutin::db::models::account::Role::Secretary,
+            scrutin::db::now(),
+        )
+        .expect("the secretary");
+    }
+    let admin = Browser::login(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let ids = college_ids(&admin).await;
+    let id = admit_person(&admin, &PEOPLE[2], &ids[1]).await;
+
+    let secretary = Browser::login(&app, "secretaire@example.coop", "secrétaire de séance").await;
+    let colleges = secretary.get("/colleges").await;
+    assert_eq!(colleges.status, 200);
+    assert!(
+        colleges.body.contains("Usagers") && colleges.body.contains("<td class=\"num\">20 %</td>")
+    );
+    assert!(
+        !colleges.body.contains("action=\"/colleges\""),
+        "read-only for a secretary"
+    );
+    let list = secretary.get("/associates").await.body;
+    assert!(list.contains("Chloé Durand") && !list.contains("Admettre un associé"));
+    let page = secretary.get(&format!("/associates/{id}")).await;
+    assert_eq!(page.status, 200);
+    assert!(!page.body.contains("Enregistrer un mouvement") && !page.body.contains("/edit"));
+    assert_eq!(secretary.get("/register").await.status, 200);
+    assert_eq!(secretary.get("/capital").await.status, 200);
+    assert_eq!(secretary.get("/settings").await.status, 403);
+    assert_eq!(secretary.get("/associates/new").await.status, 403);
+    let weights = [
+        ("id_0", ids[0].as_str()),
+        ("name_0", "Salariés"),
+        ("weight_0", "50"),
+        ("id_1", ids[1].as_str()),
+        ("name_1", "Usagers"),
+        ("weight_1", "25"),
+        ("id_2", ids[2].as_str()),
+        ("name_2", "Club Cigales"),
+        ("weight_2", "25"),
+    ];
+    assert_eq!(secretary.post("/colleges", &weights).await.status, 403);
+    let res = secretary
+        .post(
+            &format!("/associates/{id}/withdraw"),
+            &[("departure_on", "2025-06-30"), ("reason", "withdrawal")],
+        )
+        .await;
+    assert_eq!(res.status, 403);
+    let page = admin.get(&format!("/associates/{id}")).await.body;
+    assert!(page.contains("Enregistrer le départ"), "still active");
+    assert_eq!(
+        input_value(&admin.get("/colleges").await.body, "weight_0").as_deref(),
+        Some("20")
     );
 }
