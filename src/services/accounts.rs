@@ -75,10 +75,21 @@ static DECOY_HASH: LazyLock<String> =
 
 /// Creates the administrator, or resets their password (the CLI's `create-admin`).
 pub fn create_admin(conn: &mut DbConn, email: &str, password: &str) -> Result<i64, String> {
+    create_account(conn, email, password, Role::Admin)
+}
+
+/// Creates an account with this role, or gives an existing one this role
+/// and password (a secretary, the demonstration's logins).
+pub fn create_account(
+    conn: &mut DbConn,
+    email: &str,
+    password: &str,
+    role: Role,
+) -> Result<i64, String> {
     let email = normalize_email(email)?;
     check_password(password)?;
     let hash = hash_password(password).map_err(|e| e.to_string())?;
-    Account::upsert(conn, &email, &hash, Role::Admin, now())
+    Account::upsert(conn, &email, &hash, role, now())
         .map_err(|e| format!("cannot save the account: {e}"))
 }
 

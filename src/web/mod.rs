@@ -4,6 +4,7 @@ pub mod api;
 pub mod handlers;
 pub mod i18n;
 pub mod page_error;
+pub mod route_table;
 pub mod session;
 pub mod views;
 
@@ -11,6 +12,7 @@ use actix_web::middleware::{DefaultHeaders, from_fn};
 use actix_web::web;
 
 use crate::db::Db;
+use crate::web::route_table::RouteTable;
 
 /// What every handler can reach.
 pub struct AppState {
@@ -35,123 +37,96 @@ pub fn security_headers() -> DefaultHeaders {
 
 /// Every route of the application.
 pub fn routes(cfg: &mut web::ServiceConfig) {
+    let (pages, _) = page_table().into_parts();
     cfg.service(api::scope()).service(
-        web::scope("")
+        pages
             .wrap(from_fn(i18n::remember_choice))
             .wrap(from_fn(session::same_origin_only))
-            .route("/", web::get().to(handlers::home::show))
-            .route("/login", web::get().to(handlers::auth::form))
-            .route("/login", web::post().to(handlers::auth::submit))
-            .route("/logout", web::post().to(handlers::auth::logout))
-            .route("/import/preview", web::post().to(handlers::import::preview))
-            .service(
-                web::resource("/import")
-                    .app_data(web::FormConfig::default().limit(8 * 1024 * 1024))
-                    .route(web::get().to(handlers::import::form))
-                    .route(web::post().to(handlers::import::confirm)),
-            )
-            .route(
-                "/associates/export.csv",
-                web::get().to(handlers::import::export),
-            )
-            .route("/dashboard", web::get().to(handlers::dashboard::show))
-            .route("/settings", web::get().to(handlers::settings::form))
-            .route("/settings", web::post().to(handlers::settings::save))
-            .route("/colleges", web::get().to(handlers::colleges::show))
-            .route("/colleges", web::post().to(handlers::colleges::save))
-            .route("/associates", web::get().to(handlers::associates::list))
-            .route(
-                "/associates/new",
-                web::get().to(handlers::associates::new_form),
-            )
-            .route(
-                "/associates/new",
-                web::post().to(handlers::associates::admit),
-            )
-            .route(
-                "/associates/{id:\\d+}",
-                web::get().to(handlers::associate::show),
-            )
-            .route(
-                "/associates/{id:\\d+}/edit",
-                web::get().to(handlers::associates::edit_form),
-            )
-            .route(
-                "/associates/{id:\\d+}/edit",
-                web::post().to(handlers::associates::update),
-            )
-            .route(
-                "/associates/{id:\\d+}/shares",
-                web::post().to(handlers::associate::record_movement),
-            )
-            .route(
-                "/associates/{id:\\d+}/withdraw",
-                web::post().to(handlers::associate::withdraw),
-            )
-            .route("/capital", web::get().to(handlers::capital::show))
-            .route("/register", web::get().to(handlers::capital::register))
-            .route("/assemblies", web::get().to(handlers::assemblies::list))
-            .route("/assemblies", web::post().to(handlers::assemblies::create))
-            .route(
-                "/assemblies/{id:\\d+}",
-                web::get().to(handlers::assembly::show),
-            )
-            .route(
-                "/assemblies/{id:\\d+}/bureau",
-                web::post().to(handlers::assembly::bureau),
-            )
-            .route(
-                "/assemblies/{id:\\d+}/resolutions",
-                web::post().to(handlers::assembly::add_resolution),
-            )
-            .route(
-                "/assemblies/{id:\\d+}/convene",
-                web::post().to(handlers::assembly::convene),
-            )
-            .route(
-                "/assemblies/{id:\\d+}/open",
-                web::post().to(handlers::assembly::open),
-            )
-            .route(
-                "/assemblies/{id:\\d+}/close",
-                web::post().to(handlers::assembly::close),
-            )
-            .route(
-                "/assemblies/{id:\\d+}/resolutions/{rid:\\d+}/open",
-                web::post().to(handlers::assembly::open_vote),
-            )
-            .route(
-                "/assemblies/{id:\\d+}/resolutions/{rid:\\d+}/close",
-                web::post().to(handlers::assembly::close_vote),
-            )
-            .route(
-                "/assemblies/{id:\\d+}/attendance",
-                web::get().to(handlers::attendance_desk::show),
-            )
-            .route(
-                "/assemblies/{id:\\d+}/attendance/{associate:\\d+}",
-                web::post().to(handlers::attendance_desk::mark),
-            )
-            .route(
-                "/assemblies/{id:\\d+}/cards",
-                web::get().to(handlers::voting_cards::show),
-            )
-            .route(
-                "/assemblies/{id:\\d+}/cards",
-                web::post().to(handlers::voting_cards::issue),
-            )
-            .route(
-                "/assemblies/{id:\\d+}/screen",
-                web::get().to(handlers::live::screen),
-            )
-            .route(
-                "/assemblies/{id:\\d+}/events",
-                web::get().to(handlers::live::events),
-            )
-            .route("/vote/{token}", web::get().to(handlers::vote::show))
-            .route("/vote/{token}", web::post().to(handlers::vote::cast))
-            .route("/healthz", web::get().to(handlers::health::check))
-            .route("/static/{file}", web::get().to(handlers::assets::serve))
             .default_service(web::to(handlers::home::not_found)),
     );
+}
+
+/// Every route, API and pages, as (method, full pattern): the very list
+/// `routes` registers (see [`route_table`]).
+pub fn route_list() -> Vec<route_table::RouteEntry> {
+    let mut all = api::table().into_parts().1;
+    all.extend(page_table().into_parts().1);
+    all
+}
+
+/// The pages.
+fn page_table() -> RouteTable {
+    RouteTable::new("", web::scope(""))
+        .get("/", handlers::home::show)
+        .get("/login", handlers::auth::form)
+        .post("/login", handlers::auth::submit)
+        .post("/logout", handlers::auth::logout)
+        .post("/import/preview", handlers::import::preview)
+        .get("/import", handlers::import::form)
+        .add_with_data(
+            actix_web::http::Method::POST,
+            "/import",
+            web::FormConfig::default().limit(8 * 1024 * 1024),
+            handlers::import::confirm,
+        )
+        .get("/associates/export.csv", handlers::import::export)
+        .get("/dashboard", handlers::dashboard::show)
+        .get("/settings", handlers::settings::form)
+        .post("/settings", handlers::settings::save)
+        .get("/colleges", handlers::colleges::show)
+        .post("/colleges", handlers::colleges::save)
+        .get("/associates", handlers::associates::list)
+        .get("/associates/new", handlers::associates::new_form)
+        .post("/associates/new", handlers::associates::admit)
+        .get("/associates/{id:\\d+}", handlers::associate::show)
+        .get(
+            "/associates/{id:\\d+}/edit",
+            handlers::associates::edit_form,
+        )
+        .post("/associates/{id:\\d+}/edit", handlers::associates::update)
+        .post(
+            "/associates/{id:\\d+}/shares",
+            handlers::associate::record_movement,
+        )
+        .post(
+            "/associates/{id:\\d+}/withdraw",
+            handlers::associate::withdraw,
+        )
+        .get("/capital", handlers::capital::show)
+        .get("/register", handlers::capital::register)
+        .get("/assemblies", handlers::assemblies::list)
+        .post("/assemblies", handlers::assemblies::create)
+        .get("/assemblies/{id:\\d+}", handlers::assembly::show)
+        .post("/assemblies/{id:\\d+}/bureau", handlers::assembly::bureau)
+        .post(
+            "/assemblies/{id:\\d+}/resolutions",
+            handlers::assembly::add_resolution,
+        )
+        .post("/assemblies/{id:\\d+}/convene", handlers::assembly::convene)
+        .post("/assemblies/{id:\\d+}/open", handlers::assembly::open)
+        .post("/assemblies/{id:\\d+}/close", handlers::assembly::close)
+        .post(
+            "/assemblies/{id:\\d+}/resolutions/{rid:\\d+}/open",
+            handlers::assembly::open_vote,
+        )
+        .post(
+            "/assemblies/{id:\\d+}/resolutions/{rid:\\d+}/close",
+            handlers::assembly::close_vote,
+        )
+        .get(
+            "/assemblies/{id:\\d+}/attendance",
+            handlers::attendance_desk::show,
+        )
+        .post(
+            "/assemblies/{id:\\d+}/attendance/{associate:\\d+}",
+            handlers::attendance_desk::mark,
+        )
+        .get("/assemblies/{id:\\d+}/cards", handlers::voting_cards::show)
+        .post("/assemblies/{id:\\d+}/cards", handlers::voting_cards::issue)
+        .get("/assemblies/{id:\\d+}/screen", handlers::live::screen)
+        .get("/assemblies/{id:\\d+}/events", handlers::live::events)
+        .get("/vote/{token}", handlers::vote::show)
+        .post("/vote/{token}", handlers::vote::cast)
+        .get("/healthz", handlers::health::check)
+        .get("/static/{file}", handlers::assets::serve)
 }

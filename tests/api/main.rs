@@ -14,4 +14,5 @@ mod pages;
 mod register;
 mod register_pages;
 mod schema;
+mod security_routes;
 mod voting;

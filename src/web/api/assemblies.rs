@@ -16,7 +16,7 @@ use crate::services::attendance::{self, AttendanceInput};
 use crate::services::voting::{self, Caster, ResolutionInput};
 use crate::services::{accounts, assemblies};
 use crate::web::AppState;
-use crate::web::api::ApiAccount;
+use crate::web::api::{ApiAccount, JsonBody};
 
 /// The secretary runs assemblies; the administrator may stand in.
 const STAFF: &[Role] = &[Role::Admin, Role::Secretary];
@@ -28,10 +28,10 @@ type Answer = Result<HttpResponse, AppError>;
 pub async fn create(
     state: web::Data<AppState>,
     caller: ApiAccount,
-    body: web::Json<assemblies::AssemblyInput>,
+    body: JsonBody<assemblies::AssemblyInput>,
 ) -> Answer {
     let account = caller.require(STAFF)?.id;
-    let input = body.into_inner();
+    let input = body.parse()?;
     let view = state
         .db
         .run(move |conn| assemblies::create(conn, Some(account), &input))
@@ -73,10 +73,10 @@ pub async fn bureau(
     state: web::Data<AppState>,
     caller: ApiAccount,
     id: Id,
-    body: web::Json<assemblies::BureauInput>,
+    body: JsonBody<assemblies::BureauInput>,
 ) -> Answer {
     let account = caller.require(STAFF)?.id;
-    let (id, input) = (id.into_inner(), body.into_inner());
+    let (id, input) = (id.into_inner(), body.parse()?);
     let view = state
         .db
         .run(move |conn| assemblies::set_bureau(conn, Some(account), id, &input))
@@ -95,11 +95,11 @@ pub async fn convene(
     state: web::Data<AppState>,
     caller: ApiAccount,
     id: Id,
-    body: Option<web::Json<ConveneBody>>,
+    body: JsonBody<ConveneBody>,
 ) -> Answer {
     let account = caller.require(STAFF)?.id;
     let id = id.into_inner();
-    let override_notice = body.map(|b| b.override_notice).unwrap_or(false);
+    let override_notice = body.parse_optional()?.is_some_and(|b| b.override_notice);
     let report =
         crate::services::convocation::convene_and_send(&state, Some(account), id, override_notice)
             .await?;
@@ -130,10 +130,10 @@ pub async fn set_attendance(
     state: web::Data<AppState>,
     caller: ApiAccount,
     path: web::Path<(i64, i64)>,
-    body: web::Json<AttendanceInput>,
+    body: JsonBody<AttendanceInput>,
 ) -> Answer {
     let account = caller.require(STAFF)?.id;
-    let ((id, associate), input) = (path.into_inner(), body.into_inner());
+    let ((id, associate), input) = (path.into_inner(), body.parse()?);
     let view = state
         .db
         .run(move |conn| attendance::set(conn, Some(account), id, associate, &input))
@@ -204,11 +204,11 @@ pub async fn voting_cards(
     state: web::Data<AppState>,
     caller: ApiAccount,
     id: Id,
-    body: Option<web::Json<CardsBody>>,
+    body: JsonBody<CardsBody>,
 ) -> Answer {
     let account = caller.require(STAFF)?.id;
     let id = id.into_inner();
-    let ids = body.and_then(|b| b.into_inner().associate_ids);
+    let ids = body.parse_optional()?.and_then(|b| b.associate_ids);
     let base = state.base_url.clone();
     let cards = state
         .db
@@ -221,10 +221,10 @@ pub async fn create_resolution(
     state: web::Data<AppState>,
     caller: ApiAccount,
     id: Id,
-    body: web::Json<ResolutionInput>,
+    body: JsonBody<ResolutionInput>,
 ) -> Answer {
     let account = caller.require(STAFF)?.id;
-    let (id, input) = (id.into_inner(), body.into_inner());
+    let (id, input) = (id.into_inner(), body.parse()?);
     let view = state
         .db
         .run(move |conn| voting::create(conn, Some(account), id, &input))

@@ -7,7 +7,7 @@ use crate::db::models::associate::{Associate, AssociateFilter};
 use crate::error::AppError;
 use crate::services::associates::{self, AdmissionInput, AssociatePatch, AssociateView};
 use crate::web::AppState;
-use crate::web::api::ApiAccount;
+use crate::web::api::{ApiAccount, JsonBody};
 
 const STAFF: &[Role] = &[Role::Admin, Role::Secretary];
 
@@ -26,10 +26,10 @@ pub fn may_read(caller: &ApiAccount, associate_id: i64) -> Result<(), AppError> 
 pub async fn admit(
     state: web::Data<AppState>,
     caller: ApiAccount,
-    body: web::Json<AdmissionInput>,
+    body: JsonBody<AdmissionInput>,
 ) -> Result<HttpResponse, AppError> {
     let account_id = caller.require(&[Role::Admin])?.id;
-    let input = body.into_inner();
+    let input = body.parse()?;
     let view = state
         .db
         .run(move |conn| associates::admit(conn, Some(account_id), &input))
@@ -86,10 +86,10 @@ pub async fn update(
     state: web::Data<AppState>,
     caller: ApiAccount,
     id: web::Path<i64>,
-    body: web::Json<AssociatePatch>,
+    body: JsonBody<AssociatePatch>,
 ) -> Result<HttpResponse, AppError> {
     let account_id = caller.require(&[Role::Admin])?.id;
-    let (id, patch) = (id.into_inner(), body.into_inner());
+    let (id, patch) = (id.into_inner(), body.parse()?);
     let view = state
         .db
         .run(move |conn| associates::update(conn, Some(account_id), id, &patch))
@@ -109,10 +109,10 @@ pub async fn withdraw(
     state: web::Data<AppState>,
     caller: ApiAccount,
     id: web::Path<i64>,
-    body: web::Json<WithdrawBody>,
+    body: JsonBody<WithdrawBody>,
 ) -> Result<HttpResponse, AppError> {
     let account_id = caller.require(&[Role::Admin])?.id;
-    let (id, body) = (id.into_inner(), body.into_inner());
+    let (id, body) = (id.into_inner(), body.parse()?);
     let view = state
         .db
         .run(move |conn| associates::withdraw(conn, Some(account_id), id, &body.on, &body.reason))

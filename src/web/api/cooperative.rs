@@ -6,7 +6,7 @@ use crate::db::models::account::Role;
 use crate::error::AppError;
 use crate::services::cooperative::{self, CollegeInput, CooperativePatch};
 use crate::web::AppState;
-use crate::web::api::ApiAccount;
+use crate::web::api::{ApiAccount, JsonBody};
 
 const EVERYONE: &[Role] = &[Role::Admin, Role::Secretary, Role::Associate];
 
@@ -24,10 +24,10 @@ pub async fn show(
 pub async fn update(
     state: web::Data<AppState>,
     caller: ApiAccount,
-    body: web::Json<CooperativePatch>,
+    body: JsonBody<CooperativePatch>,
 ) -> Result<HttpResponse, AppError> {
     let account_id = caller.require(&[Role::Admin])?.id;
-    let patch = body.into_inner();
+    let patch = body.parse()?;
     let coop = state
         .db
         .run(move |conn| cooperative::update(conn, account_id, patch))
@@ -55,10 +55,10 @@ pub struct CollegeSet {
 pub async fn replace_colleges(
     state: web::Data<AppState>,
     caller: ApiAccount,
-    body: web::Json<CollegeSet>,
+    body: JsonBody<CollegeSet>,
 ) -> Result<HttpResponse, AppError> {
     let account_id = caller.require(&[Role::Admin])?.id;
-    let entries = body.into_inner().colleges;
+    let entries = body.parse()?.colleges;
     let colleges = state
         .db
         .run(move |conn| cooperative::replace_colleges(conn, account_id, entries))

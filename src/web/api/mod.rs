@@ -8,21 +8,31 @@ pub mod cooperative;
 pub mod shares;
 
 use std::future::Future;
+use std::marker::PhantomData;
 use std::pin::Pin;
 
 use actix_web::error::{JsonPayloadError, PathError, QueryPayloadError};
 use actix_web::http::{StatusCode, header};
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
+use serde::de::DeserializeOwned;
 
 use crate::db::models::account::{Account, Role};
 use crate::error::AppError;
 use crate::web::AppState;
+use crate::web::route_table::RouteTable;
 
 /// Largest JSON body accepted (a full set of colleges or an associate is far smaller).
 pub const JSON_LIMIT: usize = 256 * 1024;
 
 pub fn scope() -> actix_web::Scope {
-    web::scope("/api/v1")
+    let (scope, _) = table().into_parts();
+    scope.default_service(web::to(unknown_route))
+}
+
+/// The API routes, registered and listed by the same code (see
+/// [`crate::web::route_table`]).
+pub fn table() -> RouteTable {
+    let scope = web::scope("/api/v1")
         .app_data(
             web::JsonConfig::default()
                 .limit(JSON_LIMIT)
@@ -30,76 +40,47 @@ pub fn scope() -> actix_web::Scope {
         )
         .app_data(web::PathConfig::default().error_handler(path_error))
         .app_data(web::QueryConfig::default().error_handler(query_error))
-        .route("/auth/login", web::post().to(auth::login))
-        .route("/auth/logout", web::post().to(auth::logout))
-        .route("/me", web::get().to(auth::me))
-        .route("/cooperative", web::get().to(cooperative::show))
-        .route("/cooperative", web::put().to(cooperative::update))
-        .route("/colleges", web::get().to(cooperative::colleges))
-        .route("/colleges", web::put().to(cooperative::replace_colleges))
-        .route("/associates", web::post().to(associates::admit))
-        .route("/associates", web::get().to(associates::list))
-        .route("/associates/{id}", web::get().to(associates::show))
-        .route("/associates/{id}", web::patch().to(associates::update))
-        .route(
-            "/associates/{id}/withdraw",
-            web::post().to(associates::withdraw),
-        )
-        .route("/associates/{id}/shares", web::post().to(shares::record))
-        .route("/associates/{id}/shares", web::get().to(shares::statement))
-        .route("/capital", web::get().to(shares::capital))
-        .route("/assemblies", web::post().to(assemblies::create))
-        .route("/assemblies", web::get().to(assemblies::list))
-        .route("/assemblies/{id}", web::get().to(assemblies::show))
-        .route("/assemblies/{id}/bureau", web::put().to(assemblies::bureau))
-        .route(
-            "/assemblies/{id}/convene",
-            web::post().to(assemblies::convene),
-        )
-        .route("/assemblies/{id}/open", web::post().to(assemblies::open))
-        .route("/assemblies/{id}/close", web::post().to(assemblies::close))
-        .route(
-            "/assemblies/{id}/attendance",
-            web::get().to(assemblies::attendance_list),
-        )
-        .route(
+        .app_data(web::PayloadConfig::new(JSON_LIMIT));
+    RouteTable::new("/api/v1", scope)
+        .post("/auth/login", auth::login)
+        .post("/auth/logout", auth::logout)
+        .get("/me", auth::me)
+        .get("/cooperative", cooperative::show)
+        .put("/cooperative", cooperative::update)
+        .get("/colleges", cooperative::colleges)
+        .put("/colleges", cooperative::replace_colleges)
+        .post("/associates", associates::admit)
+        .get("/associates", associates::list)
+        .get("/associates/{id}", associates::show)
+        .patch("/associates/{id}", associates::update)
+        .post("/associates/{id}/withdraw", associates::withdraw)
+        .post("/associates/{id}/shares", shares::record)
+        .get("/associates/{id}/shares", shares::statement)
+        .get("/capital", shares::capital)
+        .post("/assemblies", assemblies::create)
+        .get("/assemblies", assemblies::list)
+        .get("/assemblies/{id}", assemblies::show)
+        .put("/assemblies/{id}/bureau", assemblies::bureau)
+        .post("/assemblies/{id}/convene", assemblies::convene)
+        .post("/assemblies/{id}/open", assemblies::open)
+        .post("/assemblies/{id}/close", assemblies::close)
+        .get("/assemblies/{id}/attendance", assemblies::attendance_list)
+        .put(
             "/assemblies/{id}/attendance/{associate_id}",
-            web::put().to(assemblies::set_attendance),
+            assemblies::set_attendance,
         )
-        .route("/assemblies/{id}/quorum", web::get().to(assemblies::quorum))
-        .route(
-            "/assemblies/{id}/check-in",
-            web::post().to(assemblies::check_in),
-        )
-        .route(
-            "/assemblies/{id}/voting-cards",
-            web::post().to(assemblies::voting_cards),
-        )
-        .route(
+        .get("/assemblies/{id}/quorum", assemblies::quorum)
+        .post("/assemblies/{id}/check-in", assemblies::check_in)
+        .post("/assemblies/{id}/voting-cards", assemblies::voting_cards)
+        .post(
             "/assemblies/{id}/resolutions",
-            web::post().to(assemblies::create_resolution),
+            assemblies::create_resolution,
         )
-        .route(
-            "/resolutions/{id}/open",
-            web::post().to(assemblies::open_resolution),
-        )
-        .route(
-            "/resolutions/{id}/close",
-            web::post().to(assemblies::close_resolution),
-        )
-        .route(
-            "/resolutions/{id}/ballots",
-            web::post().to(assemblies::cast),
-        )
-        .route(
-            "/resolutions/{id}/result",
-            web::get().to(assemblies::result),
-        )
-        .route(
-            "/resolutions/{id}/receipts",
-            web::get().to(assemblies::receipts),
-        )
-        .default_service(web::to(unknown_route))
+        .post("/resolutions/{id}/open", assemblies::open_resolution)
+        .post("/resolutions/{id}/close", assemblies::close_resolution)
+        .post("/resolutions/{id}/ballots", assemblies::cast)
+        .get("/resolutions/{id}/result", assemblies::result)
+        .get("/resolutions/{id}/receipts", assemblies::receipts)
 }
 
 async fn unknown_route() -> Result<actix_web::HttpResponse, AppError> {
@@ -134,6 +115,69 @@ fn path_error(err: PathError, _req: &HttpRequest) -> actix_web::Error {
 
 fn query_error(err: QueryPayloadError, _req: &HttpRequest) -> actix_web::Error {
     AppError::bad_request(format!("Invalid query string: {err}.")).into()
+}
+
+/// A JSON body read but not yet parsed. actix runs a handler's extractors
+/// together, so with `web::Json` a malformed body could answer 400 before
+/// the caller's role is checked; a handler that takes `JsonBody` checks the
+/// role first and parses after, so a forbidden caller gets 403 whatever the
+/// body. Same errors as `web::Json` (400, 413, 415, in the JSON shape).
+pub struct JsonBody<T> {
+    bytes: web::Bytes,
+    is_json: bool,
+    _of: PhantomData<T>,
+}
+
+impl<T: DeserializeOwned> JsonBody<T> {
+    pub fn parse(self) -> Result<T, AppError> {
+        if !self.is_json {
+            return Err(AppError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "Send the body as JSON with `Content-Type: application/json`.",
+            ));
+        }
+        serde_json::from_slice(&self.bytes)
+            .map_err(|e| AppError::bad_request(format!("Invalid JSON body: {e}.")))
+    }
+
+    /// `None` for an empty body, else as [`JsonBody::parse`].
+    pub fn parse_optional(self) -> Result<Option<T>, AppError> {
+        if self.bytes.iter().all(u8::is_ascii_whitespace) {
+            Ok(None)
+        } else {
+            self.parse().map(Some)
+        }
+    }
+}
+
+impl<T: 'static> FromRequest for JsonBody<T> {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<JsonBody<T>, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let is_json = matches!(req.mime_type(), Ok(Some(m))
+            if m.subtype() == "json" || m.suffix().is_some_and(|s| s == "json"));
+        let bytes = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            let bytes = bytes.await.map_err(|e| {
+                if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
+                    AppError::new(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "payload_too_large",
+                        format!("The body is larger than {JSON_LIMIT} bytes."),
+                    )
+                } else {
+                    AppError::bad_request(format!("Unreadable body: {e}."))
+                }
+            })?;
+            Ok(JsonBody {
+                bytes,
+                is_json,
+                _of: PhantomData,
+            })
+        })
+    }
 }
 
 /// The account behind `Authorization: Bearer TOKEN`; 401 without a valid one.

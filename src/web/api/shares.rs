@@ -6,18 +6,18 @@ use crate::error::AppError;
 use crate::services::associates::parse_date;
 use crate::services::shares::{self, MovementInput};
 use crate::web::AppState;
-use crate::web::api::ApiAccount;
 use crate::web::api::associates::may_read;
+use crate::web::api::{ApiAccount, JsonBody};
 
 /// `POST /associates/{id}/shares` → 201
 pub async fn record(
     state: web::Data<AppState>,
     caller: ApiAccount,
     id: web::Path<i64>,
-    body: web::Json<MovementInput>,
+    body: JsonBody<MovementInput>,
 ) -> Result<HttpResponse, AppError> {
     let account_id = caller.require(&[Role::Admin])?.id;
-    let (id, input) = (id.into_inner(), body.into_inner());
+    let (id, input) = (id.into_inner(), body.parse()?);
     let view = state
         .db
         .run(move |conn| shares::record(conn, Some(account_id), id, &input))
