@@ -68,6 +68,25 @@ impl AppError {
         AppError::new(StatusCode::CONFLICT, code, message)
     }
 
+    /// Too many attempts: `retry_after_seconds` goes in the details and in
+    /// the `Retry-After` header.
+    pub fn too_many_requests(
+        code: &'static str,
+        message: impl Into<String>,
+        retry_after_seconds: i64,
+    ) -> AppError {
+        AppError::new(StatusCode::TOO_MANY_REQUESTS, code, message)
+            .with_details(json!({ "retry_after_seconds": retry_after_seconds }))
+    }
+
+    /// Seconds to wait before trying again, for a 429.
+    pub fn retry_after(&self) -> Option<i64> {
+        if self.status != StatusCode::TOO_MANY_REQUESTS {
+            return None;
+        }
+        self.details.as_ref()?["retry_after_seconds"].as_i64()
+    }
+
     /// Well-formed but against a rule (of law, or of the statutes).
     pub fn rule(code: &'static str, message: impl Into<String>) -> AppError {
         AppError::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
@@ -119,6 +138,10 @@ impl ResponseError for AppError {
         if let Some(details) = &self.details {
             error["details"] = details.clone();
         }
-        HttpResponse::build(self.status).json(json!({ "error": error }))
+        let mut res = HttpResponse::build(self.status);
+        if let Some(seconds) = self.retry_after() {
+            res.insert_header((actix_web::http::header::RETRY_AFTER, seconds.to_string()));
+        }
+        res.json(json!({ "error": error }))
     }
 }

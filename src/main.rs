@@ -37,6 +37,15 @@ enum Command {
     /// Import a CSV file (all or nothing).
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Write the minutes of an assembly (html, md or odt).
+    Minutes {
+        assembly_id: i64,
+        #[arg(long, default_value = "html")]
+        format: String,
+        /// The file to write; standard output if left out.
+        #[arg(short = 'o', long = "output")]
+        output: Option<std::path::PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -58,6 +67,11 @@ fn main() -> ExitCode {
                 password_stdin,
             } => create_admin(config, &email, password_stdin),
             Command::Import(ImportCommand::Associates { file }) => import_associates(config, &file),
+            Command::Minutes {
+                assembly_id,
+                format,
+                output,
+            } => write_minutes(config, assembly_id, &format, output.as_deref()),
         });
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -127,4 +141,31 @@ fn import_associates(config: Config, file: &std::path::Path) -> anyhow::Result<(
             )
         }
     }
+}
+
+fn write_minutes(
+    config: Config,
+    assembly_id: i64,
+    format: &str,
+    output: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    use scrutin::services::minutes::{self, Format};
+    let format = Format::parse(Some(format)).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let templates = scrutin::templates::Templates::new(config.templates_dir.clone());
+    let db = Db::open(&config.database)?;
+    let mut conn = db.get()?;
+    let doc = minutes::render(&mut conn, &templates, assembly_id, format, None)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    match output {
+        Some(path) => {
+            std::fs::write(path, doc.body)
+                .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+            eprintln!(
+                "minutes of assembly {assembly_id} written to {}",
+                path.display()
+            );
+        }
+        None => std::io::stdout().write_all(doc.body.as_bytes())?,
+    }
+    Ok(())
 }

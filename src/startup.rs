@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::db::models::setting;
 use crate::mail::Mailer;
+use crate::services::ballot_writer::BallotWriter;
 use crate::mail::emails::check_templates;
 use crate::templates::Templates;
 use crate::web::{AppState, routes, security_headers};
@@ -40,7 +41,9 @@ impl Application {
             anyhow::bail!("{problem}: fix the template or remove the override");
         }
         let mailer = Mailer::from_config(&config)?;
+        let ballots = BallotWriter::start(db.clone());
         let state = web::Data::new(AppState {
+            ballots,
             db,
             base_url,
             secret_key,

@@ -8,7 +8,8 @@
 //! cooperative must see that its text is not the one being sent.
 //!
 //! Rendering is strict: a variable the context does not define is an error,
-//! not an empty string. Files ending in `.html.j2` are HTML-escaped.
+//! not an empty string. Files ending in `.html.j2` are HTML-escaped, and so
+//! are `.fodt.j2` (Flat ODT, XML).
 //!
 //! Filters, besides minijinja's built-ins:
 //! - `date_fr`: `2026-03-12` or `2026-03-12T14:30:00` → `12 mars 2026` (`1er` for the first);
@@ -53,6 +54,26 @@ pub const DEFAULTS: &[(&str, &str)] = &[
     (
         "email/ballot_by_proxy/body.txt.j2",
         include_str!("../templates/email/ballot_by_proxy/body.txt.j2"),
+    ),
+    (
+        "minutes/pv.html.j2",
+        include_str!("../templates/minutes/pv.html.j2"),
+    ),
+    (
+        "minutes/pv.md.j2",
+        include_str!("../templates/minutes/pv.md.j2"),
+    ),
+    (
+        "minutes/pv.fodt.j2",
+        include_str!("../templates/minutes/pv.fodt.j2"),
+    ),
+    (
+        "minutes/attendance.html.j2",
+        include_str!("../templates/minutes/attendance.html.j2"),
+    ),
+    (
+        "minutes/attendance.md.j2",
+        include_str!("../templates/minutes/attendance.md.j2"),
     ),
 ];
 
@@ -109,6 +130,11 @@ impl Templates {
     pub fn new(overrides_dir: Option<PathBuf>) -> Templates {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
+        // Flat ODT is XML: escaped like HTML, as `.html.j2` files are.
+        env.set_auto_escape_callback(|name| match name.ends_with(".fodt.j2") {
+            true => minijinja::AutoEscape::Html,
+            false => minijinja::default_auto_escape_callback(name),
+        });
         env.add_filter("date_fr", date_fr);
         env.add_filter("time", time_fr);
         env.add_filter("date_en", date_en);

@@ -225,6 +225,31 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    minutes (assembly_id, version) {
+        assembly_id -> BigInt,
+        version -> BigInt,
+        status -> Text,
+        documents -> Text,
+        debates -> Text,
+        signatures -> Text,
+        content -> Nullable<Text>,
+        digest -> Nullable<Text>,
+        model -> Nullable<Text>,
+        created_at -> Timestamp,
+        signed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    login_attempts (id) {
+        id -> BigInt,
+        email -> Text,
+        address -> Text,
+        at -> Timestamp,
+    }
+}
+
 diesel::joinable!(api_tokens -> accounts (account_id));
 diesel::joinable!(voters -> associates (associate_id));
 diesel::joinable!(resolutions -> assemblies (assembly_id));
@@ -250,4 +275,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     ballots,
     voting_tokens,
     convocations,
+    login_attempts,
+    minutes,
 );

@@ -2,3 +2,4 @@
 //! (CONTRACT.md, "Associates and shares").
 
 pub mod associates_csv;
+pub mod result_csv;

@@ -11,7 +11,7 @@ use crate::db::models::account::{Account, Role};
 use crate::db::models::api_token;
 use crate::db::{Db, DbConn, now};
 use crate::error::AppError;
-use crate::services::secrets;
+use crate::services::{login_limit, secrets};
 
 pub const MIN_PASSWORD_CHARS: usize = 12;
 /// How long an API token lives.
@@ -99,11 +99,22 @@ pub struct Login {
 }
 
 /// The account whose e-mail and password these are. A failure says nothing
-/// about whether the e-mail exists, and takes as long either way.
-pub async fn verify_login(db: &Db, email: &str, password: &str) -> Result<Account, AppError> {
-    let email = normalize_email(email).unwrap_or_default();
+/// about whether the e-mail exists, and takes as long either way. Failures
+/// are counted per e-mail and per client `address`; past the limits the
+/// attempt is refused with 429 before the password is checked
+/// (`services::login_limit`).
+pub async fn verify_login(
+    db: &Db,
+    email: &str,
+    password: &str,
+    address: &str,
+) -> Result<Account, AppError> {
+    let email = normalize_email(email).unwrap_or_else(|_| email.trim().to_lowercase());
     let password = password.to_string();
+    let address = address.to_string();
     db.run(move |conn| {
+        let now = now();
+        login_limit::check(conn, &email, &address, now)?;
         let account = Account::by_email(conn, &email)?;
         let hash = account
             .as_ref()
@@ -111,20 +122,26 @@ pub async fn verify_login(db: &Db, email: &str, password: &str) -> Result<Accoun
             .unwrap_or_else(|| DECOY_HASH.clone());
         let ok = verify_password(&password, &hash);
         match account {
-            Some(a) if ok && a.password_hash.is_some() => Ok(a),
-            _ => Err(AppError::new(
-                actix_web::http::StatusCode::UNAUTHORIZED,
-                "invalid_credentials",
-                "Wrong e-mail or password.",
-            )),
+            Some(a) if ok && a.password_hash.is_some() => {
+                login_limit::succeeded(conn, &email)?;
+                Ok(a)
+            }
+            _ => {
+                login_limit::failed(conn, &email, &address, now)?;
+                Err(AppError::new(
+                    actix_web::http::StatusCode::UNAUTHORIZED,
+                    "invalid_credentials",
+                    "Wrong e-mail or password.",
+                ))
+            }
         }
     })
     .await
 }
 
 /// Checks the password and issues an API token.
-pub async fn login(db: &Db, email: &str, password: &str) -> Result<Login, AppError> {
-    let account = verify_login(db, email, password).await?;
+pub async fn login(db: &Db, email: &str, password: &str, address: &str) -> Result<Login, AppError> {
+    let account = verify_login(db, email, password, address).await?;
     db.run(move |conn| {
         let token = secrets::random_token();
         let now = now();

@@ -2,8 +2,9 @@
 //! the college of the associate it is for), closing with a result frozen by
 //! the domain's tally, and the published receipts.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
+use diesel::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -211,8 +212,23 @@ pub struct Cast {
     pub principal: Option<i64>,
 }
 
-/// Casts one ballot. Order of the checks (CONTRACT.md): who may vote (403)
-/// is decided before the resolution's state and an earlier ballot (409).
+/// One ballot to cast.
+#[derive(Clone, Copy, Debug)]
+pub struct BallotRequest {
+    pub caster: Caster,
+    pub resolution_id: i64,
+    pub choice: Choice,
+    pub on_behalf_of: Option<i64>,
+}
+
+/// A resolution's chain during a batch: its head and how many ballots.
+#[derive(Clone)]
+struct ChainState {
+    head: String,
+    count: i64,
+}
+
+/// Casts one ballot.
 pub fn cast(
     conn: &mut DbConn,
     caster: Caster,
@@ -220,77 +236,159 @@ pub fn cast(
     choice: Choice,
     on_behalf_of: Option<i64>,
 ) -> Result<Cast, AppError> {
-    write_transaction(conn, |conn| {
-        let r = find(conn, resolution_id)?;
-        if caster.only_assembly.is_some_and(|a| a != r.assembly_id) {
-            return Err(
-                AppError::forbidden().with_message("This voting card is for another assembly.")
-            );
-        }
-        let principal = on_behalf_of.unwrap_or(caster.associate_id);
-        let mine = Attendance::find(conn, r.assembly_id, caster.associate_id)?;
-        if !mine.as_ref().is_some_and(|x| attends(&x.mode)) {
-            return Err(AppError::forbidden().with_message(
-                "Only an associate attending the assembly (in the room or remotely) may vote.",
-            ));
-        }
-        if principal != caster.associate_id {
-            let theirs = Attendance::find(conn, r.assembly_id, principal)?;
-            let holds = theirs.is_some_and(|x| {
-                x.mode == "represented" && x.proxy_holder_id == Some(caster.associate_id)
-            });
-            if !holds {
-                return Err(
-                    AppError::forbidden().with_message("You hold no proxy from this associate.")
-                );
-            }
-        }
-        if r.status != "open" {
-            return Err(AppError::conflict(
-                "resolution_not_open",
-                "This resolution is not open for voting.",
-            ));
-        }
-        let voter = Voter::find(conn, r.assembly_id, principal)?.ok_or_else(AppError::forbidden)?;
-        let receipt = record_ballot(conn, &r, principal, voter.college_id, choice)?;
-        Ok(Cast {
-            receipt,
-            principal: on_behalf_of.filter(|p| *p != caster.associate_id),
-        })
+    let request = BallotRequest {
+        caster,
+        resolution_id,
+        choice,
+        on_behalf_of,
+    };
+    cast_batch(conn, &[request])?.pop().unwrap_or_else(|| {
+        Err(AppError::internal(anyhow::anyhow!(
+            "no answer for the ballot"
+        )))
     })
 }
 
-/// Writes participation and ballot in one transaction and extends the chain.
-/// The participation's primary key refuses a second ballot for the same
-/// associate whatever the path (in person, proxy, card).
-fn record_ballot(
+/// Casts several ballots in one transaction (group commit: one durable
+/// commit for the lot), each in its own savepoint so that a refused ballot
+/// leaves the others untouched. One answer per request, in order.
+pub fn cast_batch(
+    conn: &mut DbConn,
+    requests: &[BallotRequest],
+) -> Result<Vec<Result<Cast, AppError>>, AppError> {
+    write_transaction(conn, |conn| {
+        let mut open: HashMap<i64, (Resolution, ChainState, bool)> = HashMap::new();
+        let mut answers = Vec::with_capacity(requests.len());
+        for request in requests {
+            if let std::collections::hash_map::Entry::Vacant(slot) =
+                open.entry(request.resolution_id)
+            {
+                match Resolution::by_id(conn, request.resolution_id)? {
+                    Some(r) => {
+                        let chain = ChainState {
+                            head: r.chain_head.clone(),
+                            count: r.ballot_count,
+                        };
+                        slot.insert((r, chain, false));
+                    }
+                    None => {
+                        answers.push(Err(AppError::not_found("resolution")));
+                        continue;
+                    }
+                }
+            }
+            let Some((r, chain, touched)) = open.get_mut(&request.resolution_id) else {
+                continue;
+            };
+            let attempt = conn.transaction(|conn| cast_one(conn, r, chain, request));
+            match attempt {
+                Ok((cast, next)) => {
+                    *chain = next;
+                    *touched = true;
+                    answers.push(Ok(cast));
+                }
+                Err(e) => answers.push(Err(e)),
+            }
+        }
+        for (id, (_, chain, touched)) in &open {
+            if *touched {
+                Resolution::advance(conn, *id, &chain.head, chain.count)?;
+            }
+        }
+        Ok(answers)
+    })
+}
+
+/// Order of the checks (CONTRACT.md): who may vote (403) is decided before
+/// the resolution's state and an earlier ballot (409).
+fn cast_one(
     conn: &mut DbConn,
     r: &Resolution,
+    chain: &ChainState,
+    request: &BallotRequest,
+) -> Result<(Cast, ChainState), AppError> {
+    let caster = request.caster;
+    if caster.only_assembly.is_some_and(|a| a != r.assembly_id) {
+        return Err(AppError::forbidden().with_message("This voting card is for another assembly."));
+    }
+    let principal = request.on_behalf_of.unwrap_or(caster.associate_id);
+    let mine = Attendance::find(conn, r.assembly_id, caster.associate_id)?;
+    if !mine.as_ref().is_some_and(|x| attends(&x.mode)) {
+        return Err(AppError::forbidden().with_message(
+            "Only an associate attending the assembly (in the room or remotely) may vote.",
+        ));
+    }
+    if principal != caster.associate_id {
+        let theirs = Attendance::find(conn, r.assembly_id, principal)?;
+        let holds = theirs.is_some_and(|x| {
+            x.mode == "represented" && x.proxy_holder_id == Some(caster.associate_id)
+        });
+        if !holds {
+            return Err(
+                AppError::forbidden().with_message("You hold no proxy from this associate.")
+            );
+        }
+    }
+    if r.status != "open" {
+        return Err(AppError::conflict(
+            "resolution_not_open",
+            "This resolution is not open for voting.",
+        ));
+    }
+    let voter = Voter::find(conn, r.assembly_id, principal)?.ok_or_else(AppError::forbidden)?;
+    let (receipt, head) = write_ballot(
+        conn,
+        r,
+        &chain.head,
+        chain.count + 1,
+        principal,
+        voter.college_id,
+        request.choice,
+    )?;
+    let cast = Cast {
+        receipt,
+        principal: request.on_behalf_of.filter(|p| *p != caster.associate_id),
+    };
+    Ok((
+        cast,
+        ChainState {
+            head,
+            count: chain.count + 1,
+        },
+    ))
+}
+
+/// Writes participation and ballot, and extends the chain (the caller
+/// stores the new head). The participation's primary key refuses a second
+/// ballot for the same associate whatever the path (in person, proxy, card).
+fn write_ballot(
+    conn: &mut DbConn,
+    r: &Resolution,
+    head: &str,
+    position: i64,
     principal: i64,
     college_id: i64,
     choice: Choice,
-) -> Result<String, AppError> {
-    if resolution::has_participated(conn, r.id, principal)? {
-        return Err(AppError::conflict(
+) -> Result<(String, String), AppError> {
+    let already = || {
+        AppError::conflict(
             "already_voted",
             "A ballot has already been cast for this associate.",
-        ));
+        )
+    };
+    if resolution::has_participated(conn, r.id, principal)? {
+        return Err(already());
     }
     resolution::insert_participation(conn, r.id, principal).map_err(|e| match e {
         diesel::result::Error::DatabaseError(
             diesel::result::DatabaseErrorKind::UniqueViolation,
             _,
-        ) => AppError::conflict(
-            "already_voted",
-            "A ballot has already been cast for this associate.",
-        ),
+        ) => already(),
         other => other.into(),
     })?;
-    let current = find(conn, r.id)?;
     let receipt = hex::encode(rand::random::<[u8; 16]>());
     let ballot_id = hex::encode(rand::random::<[u8; 16]>());
-    let position = current.ballot_count + 1;
-    let head = chain::extend(&current.chain_head, &receipt, choice, college_id);
+    let next = chain::extend(head, &receipt, choice, college_id);
     let named = if r.secret { None } else { Some(principal) };
     resolution::insert_ballot(
         conn,
@@ -301,6 +399,28 @@ fn record_ballot(
         college_id,
         named,
         position,
+    )?;
+    Ok((receipt, next))
+}
+
+/// One ballot outside a batch (the blank proxies at closing).
+fn record_ballot(
+    conn: &mut DbConn,
+    r: &Resolution,
+    principal: i64,
+    college_id: i64,
+    choice: Choice,
+) -> Result<String, AppError> {
+    let current = find(conn, r.id)?;
+    let position = current.ballot_count + 1;
+    let (receipt, head) = write_ballot(
+        conn,
+        r,
+        &current.chain_head,
+        position,
+        principal,
+        college_id,
+        choice,
     )?;
     Resolution::advance(conn, r.id, &head, position)?;
     Ok(receipt)

@@ -21,6 +21,7 @@ pub struct AppState {
     pub secret_key: Vec<u8>,
     pub mailer: crate::mail::Mailer,
     pub templates: crate::templates::Templates,
+    pub ballots: crate::services::ballot_writer::BallotWriter,
 }
 
 /// Headers every answer carries: no inline script, no framing, no sniffing.
@@ -125,6 +126,11 @@ fn page_table() -> RouteTable {
         .post("/assemblies/{id:\\d+}/cards", handlers::voting_cards::issue)
         .get("/assemblies/{id:\\d+}/screen", handlers::live::screen)
         .get("/assemblies/{id:\\d+}/events", handlers::live::events)
+        .get("/assemblies/{id:\\d+}/minutes", handlers::minutes::show)
+        .get(
+            "/assemblies/{id:\\d+}/attendance-sheet",
+            handlers::minutes::sheet,
+        )
         .get("/vote/{token}", handlers::vote::show)
         .post("/vote/{token}", handlers::vote::cast)
         .get("/healthz", handlers::health::check)

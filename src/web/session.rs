@@ -164,6 +164,16 @@ impl FromRequest for PageUser {
     }
 }
 
+/// The client's address, for the login limits: the TCP peer's IP. Headers
+/// such as `X-Forwarded-For` are not trusted, since anyone can send them;
+/// behind a reverse proxy every client shares the proxy's address, and the
+/// per-address limit then applies to all of them together.
+pub fn client_address(req: &HttpRequest) -> String {
+    req.peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
 /// Keeps only a local path, so `next` can never send the user elsewhere.
 pub fn safe_next(next: &str) -> &str {
     if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {

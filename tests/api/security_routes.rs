@@ -14,7 +14,7 @@ use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, error_code};
 use crate::voting::{in_a_month, put_colleges};
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Who {
+pub enum Who {
     Anonymous,
     /// The associate whose id the paths carry (`/associates/{id}` is theirs).
     Associate,
@@ -75,6 +75,13 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("POST", "/api/v1/resolutions/{id}/ballots", ASSOCIATES),
     ("GET", "/api/v1/resolutions/{id}/result", LOGGED_IN),
     ("GET", "/api/v1/resolutions/{id}/receipts", LOGGED_IN),
+    ("GET", "/api/v1/resolutions/{id}/result.csv", LOGGED_IN),
+    ("GET", "/api/v1/assemblies/{id}/minutes", LOGGED_IN),
+    ("PUT", "/api/v1/assemblies/{id}/minutes", STAFF),
+    ("GET", "/api/v1/assemblies/{id}/minutes/state", LOGGED_IN),
+    ("POST", "/api/v1/assemblies/{id}/minutes/sign", STAFF),
+    ("POST", "/api/v1/assemblies/{id}/minutes/corrections", STAFF),
+    ("GET", "/api/v1/assemblies/{id}/attendance-sheet", LOGGED_IN),
     // The pages.
     ("GET", "/", EVERYONE),
     ("GET", "/login", EVERYONE),
@@ -127,6 +134,8 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("POST", "/assemblies/{id:\\d+}/cards", STAFF),
     ("GET", "/assemblies/{id:\\d+}/screen", STAFF),
     ("GET", "/assemblies/{id:\\d+}/events", STAFF),
+    ("GET", "/assemblies/{id:\\d+}/minutes", STAFF),
+    ("GET", "/assemblies/{id:\\d+}/attendance-sheet", STAFF),
     ("GET", "/vote/{token}", EVERYONE),
     ("POST", "/vote/{token}", EVERYONE),
     ("GET", "/healthz", EVERYONE),
@@ -146,22 +155,22 @@ both_backends!(
 );
 
 /// What the paths point at.
-struct Fixture {
-    college: i64,
-    associate: i64,
-    assembly: i64,
-    resolution: i64,
-    card: String,
+pub struct Fixture {
+    pub college: i64,
+    pub associate: i64,
+    pub assembly: i64,
+    pub resolution: i64,
+    pub card: String,
     /// The hidden key of the voting page's form.
-    form_key: String,
+    pub form_key: String,
 }
 
 /// A role's credentials: an API token and a browser session with its CSRF token.
 #[derive(Default, Clone)]
-struct Creds {
-    token: Option<String>,
-    cookie: Option<String>,
-    csrf: String,
+pub struct Creds {
+    pub token: Option<String>,
+    pub cookie: Option<String>,
+    pub csrf: String,
 }
 
 fn credentials(who: Who) -> Option<(&'static str, &'static str)> {
@@ -175,7 +184,7 @@ fn credentials(who: Who) -> Option<(&'static str, &'static str)> {
 }
 
 /// Logs in through the API and through the login form: fresh credentials.
-async fn log_in(app: &TestApp, who: Who) -> Creds {
+pub async fn log_in(app: &TestApp, who: Who) -> Creds {
     let Some((email, password)) = credentials(who) else {
         return Creds {
             csrf: "no-session".into(),
@@ -261,7 +270,7 @@ async fn admit(
 /// A cooperative with two associates who log in, a secretary, an open
 /// assembly where `Associate` is present with a voting card, and an open
 /// resolution.
-async fn fixture(app: &TestApp) -> Fixture {
+pub async fn fixture(app: &TestApp) -> Fixture {
     let token = app.admin_token().await;
     let colleges = put_colleges(app, &token, &["40", "30", "30"]).await;
     let associate = admit(

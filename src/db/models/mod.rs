@@ -7,6 +7,8 @@ pub mod associate;
 pub mod audit;
 pub mod college;
 pub mod cooperative;
+pub mod login_attempt;
+pub mod minutes;
 pub mod resolution;
 pub mod session;
 pub mod setting;
@@ -47,6 +49,8 @@ pub fn load_every_table(conn: &mut DbConn) -> QueryResult<usize> {
     rows += share_movement::ShareMovement::ledger(conn)?.len().min(5);
     rows += audit_log_rows(conn)?;
     rows += session::Session::count(conn)? as usize;
+    rows += login_attempt::load_some(conn)?;
+    rows += minutes::MinutesRow::latest(conn, 0)?.map_or(0, |_| 1);
     Ok(rows)
 }
 

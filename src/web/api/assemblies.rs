@@ -324,10 +324,13 @@ pub async fn cast(
     let choice = Choice::parse(&body.choice).map_err(AppError::bad_request)?;
     let (id, on_behalf_of) = (id.into_inner(), body.on_behalf_of);
     let caster = caster.0;
-    let cast = state
-        .db
-        .run(move |conn| voting::cast(conn, caster, id, choice, on_behalf_of))
-        .await?;
+    let request = voting::BallotRequest {
+        caster,
+        resolution_id: id,
+        choice,
+        on_behalf_of,
+    };
+    let cast = state.ballots.cast(request).await?;
     if let Some(principal) = cast.principal {
         crate::services::convocation::tell_principal(&state, principal, caster.associate_id, id)
             .await;

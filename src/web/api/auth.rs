@@ -1,4 +1,4 @@
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -6,6 +6,7 @@ use crate::error::AppError;
 use crate::services::accounts;
 use crate::web::AppState;
 use crate::web::api::ApiAccount;
+use crate::web::session::client_address;
 
 #[derive(Deserialize)]
 pub struct LoginBody {
@@ -16,9 +17,11 @@ pub struct LoginBody {
 /// `POST /auth/login` → `{"token", "role"}`.
 pub async fn login(
     state: web::Data<AppState>,
+    req: HttpRequest,
     body: web::Json<LoginBody>,
 ) -> Result<HttpResponse, AppError> {
-    let login = accounts::login(&state.db, &body.email, &body.password).await?;
+    let address = client_address(&req);
+    let login = accounts::login(&state.db, &body.email, &body.password, &address).await?;
     Ok(HttpResponse::Ok().json(json!({"token": login.token, "role": login.role})))
 }
 

@@ -5,6 +5,7 @@ pub mod assemblies;
 pub mod associates;
 pub mod auth;
 pub mod cooperative;
+pub mod minutes;
 pub mod shares;
 
 use std::future::Future;
@@ -81,6 +82,16 @@ pub fn table() -> RouteTable {
         .post("/resolutions/{id}/ballots", assemblies::cast)
         .get("/resolutions/{id}/result", assemblies::result)
         .get("/resolutions/{id}/receipts", assemblies::receipts)
+        .get("/assemblies/{id}/minutes", minutes::show)
+        .put("/assemblies/{id}/minutes", minutes::edit)
+        .get("/assemblies/{id}/minutes/state", minutes::state)
+        .post("/assemblies/{id}/minutes/sign", minutes::sign)
+        .post("/assemblies/{id}/minutes/corrections", minutes::correct)
+        .get(
+            "/assemblies/{id}/attendance-sheet",
+            minutes::attendance_sheet,
+        )
+        .get("/resolutions/{id}/result.csv", minutes::result_csv)
 }
 
 async fn unknown_route() -> Result<actix_web::HttpResponse, AppError> {

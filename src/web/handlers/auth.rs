@@ -1,5 +1,5 @@
 use actix_web::http::header;
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use maud::Markup;
 use serde::Deserialize;
 
@@ -25,6 +25,7 @@ pub async fn form(lang: Lang, query: web::Query<LoginQuery>) -> Markup {
             next,
             failed: false,
             done: query.done.as_deref(),
+            wait_minutes: None,
         },
     )
 }
@@ -40,11 +41,13 @@ pub struct LoginFields {
 /// where the user was heading.
 pub async fn submit(
     state: web::Data<AppState>,
+    req: HttpRequest,
     lang: Lang,
     fields: web::Form<LoginFields>,
 ) -> PageResult {
     let next = safe_next(fields.next.as_deref().unwrap_or("/dashboard")).to_string();
-    match accounts::verify_login(&state.db, &fields.email, &fields.password).await {
+    let address = session::client_address(&req);
+    match accounts::verify_login(&state.db, &fields.email, &fields.password, &address).await {
         Ok(account) => {
             let cookie = session::open(&state, account.id).await?;
             Ok(HttpResponse::SeeOther()
@@ -60,9 +63,26 @@ pub async fn submit(
                     next: &next,
                     failed: true,
                     done: None,
+                    wait_minutes: None,
                 },
             );
             Ok(HttpResponse::Unauthorized()
+                .content_type("text/html; charset=utf-8")
+                .body(page.into_string()))
+        }
+        Err(e) if let Some(seconds) = e.retry_after() => {
+            let page = login::view(
+                lang,
+                &LoginForm {
+                    email: &fields.email,
+                    next: &next,
+                    failed: true,
+                    done: None,
+                    wait_minutes: Some((seconds + 59) / 60),
+                },
+            );
+            Ok(HttpResponse::TooManyRequests()
+                .insert_header((header::RETRY_AFTER, seconds.to_string()))
                 .content_type("text/html; charset=utf-8")
                 .body(page.into_string()))
         }

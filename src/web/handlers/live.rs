@@ -83,7 +83,12 @@ pub async fn screen(
     user.require(STAFF)?;
     let id = path.into_inner();
     let now = state.db.run(move |conn| live_state(conn, id)).await?;
-    Ok(page(StatusCode::OK, live_screen::view(lang, id, &now)))
+    // Associates find their voting link and check-in once logged in.
+    let entry = format!("{}/dashboard", state.base_url.trim_end_matches('/'));
+    Ok(page(
+        StatusCode::OK,
+        live_screen::view(lang, id, &now, &entry),
+    ))
 }
 
 pub async fn events(

@@ -15,6 +15,7 @@ pub mod health;
 pub mod home;
 pub mod import;
 pub mod live;
+pub mod minutes;
 pub mod settings;
 pub mod vote;
 pub mod voting_cards;

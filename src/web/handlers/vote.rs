@@ -155,17 +155,30 @@ pub async fn cast(
     let outcome = match Choice::parse(&form.choice) {
         Err(e) => Err(AppError::bad_request(e)),
         Ok(choice) => {
-            state
-                .db
-                .run(move |conn| {
-                    let cast = voting::cast(conn, caster, resolution_id, choice, on_behalf_of)?;
-                    let r = voting::find(conn, resolution_id)?;
-                    let whom = Associate::by_id(conn, on_behalf_of.unwrap_or(caster.associate_id))?
-                        .map(|a| a.name)
-                        .unwrap_or_default();
-                    Ok((cast, r, whom, choice))
-                })
-                .await
+            let request = voting::BallotRequest {
+                caster,
+                resolution_id,
+                choice,
+                on_behalf_of,
+            };
+            match state.ballots.cast(request).await {
+                Err(e) => Err(e),
+                Ok(cast) => {
+                    state
+                        .db
+                        .run(move |conn| {
+                            let r = voting::find(conn, resolution_id)?;
+                            let whom = Associate::by_id(
+                                conn,
+                                on_behalf_of.unwrap_or(caster.associate_id),
+                            )?
+                            .map(|a| a.name)
+                            .unwrap_or_default();
+                            Ok((cast, r, whom, choice))
+                        })
+                        .await
+                }
+            }
         }
     };
     match outcome {

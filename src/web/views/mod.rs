@@ -5,3 +5,4 @@ pub mod fragments;
 pub mod labels;
 pub mod layout;
 pub mod pages;
+pub mod qr;

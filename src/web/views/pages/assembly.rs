@@ -128,6 +128,14 @@ fn links(lang: Lang, a: &Assembly) -> Markup {
         } @else if a.status == "closed" {
             p.actions {
                 a href=(format!("/assemblies/{}/screen", a.id)) { (lang.tr("Écran de séance", "Live screen")) }
+                " "
+                a.button href=(format!("/assemblies/{}/minutes", a.id)) { (lang.tr("Procès-verbal", "Minutes")) }
+                " "
+                a href=(format!("/assemblies/{}/minutes?format=odt", a.id)) { (lang.tr("PV éditable (ODT)", "Editable minutes (ODT)")) }
+                " "
+                a href=(format!("/assemblies/{}/minutes?format=md", a.id)) { "Markdown" }
+                " "
+                a href=(format!("/assemblies/{}/attendance-sheet", a.id)) { (lang.tr("Feuille de présence", "Attendance sheet")) }
             }
         }
     }

@@ -6,8 +6,11 @@ use maud::{DOCTYPE, Markup, html};
 
 use crate::web::i18n::Lang;
 use crate::web::views::fragments::live::{self, Live};
+use crate::web::views::qr;
 
-pub fn view(lang: Lang, assembly_id: i64, now: &Live) -> Markup {
+/// `entry` is the address the associates open from the room (shown as a QR
+/// code and in plain text).
+pub fn view(lang: Lang, assembly_id: i64, now: &Live, entry: &str) -> Markup {
     html! {
         (DOCTYPE)
         html lang=(lang.code()) {
@@ -22,6 +25,10 @@ pub fn view(lang: Lang, assembly_id: i64, now: &Live) -> Markup {
             body.screen {
                 main #live data-events=(format!("/assemblies/{assembly_id}/events")) aria-live="polite" {
                     (live::view(lang, now))
+                }
+                aside.screen-entry {
+                    (qr::qr_svg(entry, lang.tr("Code QR de l'espace des associés", "QR code of the associates' space")))
+                    p { (lang.tr("Votez et suivez la séance : ", "Vote and follow the meeting: ")) code { (entry) } }
                 }
                 p.screen-back { a href=(format!("/assemblies/{assembly_id}")) { (lang.tr("Retour à l'assemblée", "Back to the assembly")) } }
             }

@@ -8,16 +8,27 @@ pub struct LoginForm<'a> {
     pub next: &'a str,
     pub failed: bool,
     pub done: Option<&'a str>,
+    /// Too many failed logins: the minutes to wait.
+    pub wait_minutes: Option<i64>,
 }
 
 pub fn view(lang: Lang, form: &LoginForm) -> Markup {
     let title = lang.tr("Connexion", "Log in");
-    let error = form.failed.then(|| {
-        lang.tr(
-            "E-mail ou mot de passe incorrect.",
-            "Wrong e-mail or password.",
-        )
-    });
+    let error = match form.wait_minutes {
+        Some(minutes) => Some(match lang {
+            Lang::Fr => format!(
+                "Trop de tentatives de connexion échouées : réessayez dans {minutes} minute(s)."
+            ),
+            Lang::En => format!("Too many failed logins: try again in {minutes} minute(s)."),
+        }),
+        None => form.failed.then(|| {
+            lang.tr(
+                "E-mail ou mot de passe incorrect.",
+                "Wrong e-mail or password.",
+            )
+            .to_string()
+        }),
+    };
     layout::page(
         lang,
         title,

@@ -9,6 +9,7 @@ use crate::web::session::PageUser;
 use crate::web::views::components;
 use crate::web::views::labels;
 use crate::web::views::layout;
+use crate::web::views::qr;
 
 pub struct RollEntry {
     pub associate_id: i64,
@@ -90,6 +91,7 @@ pub fn printed(lang: Lang, user: &PageUser, a: &Assembly, cards: &[PrintedCard])
                     p.card-assembly { (a.title) " — " (labels::when(lang, a.starts_at)) }
                     p.card-name { (card.name) }
                     p { (lang.tr("Votre carte de vote : ouvrez ce lien sur votre téléphone.", "Your voting card: open this link on your phone.")) }
+                    (qr::qr_svg(&card.url, lang.tr("Code QR du lien de vote", "QR code of the voting link")))
                     p.card-url { code { (card.url) } }
                     p.muted { (lang.tr(
                         "Personnelle : elle vote pour vous et pour les pouvoirs que vous détenez. Ne la prêtez pas.",

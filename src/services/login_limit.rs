@@ -1,0 +1,68 @@
+//! Brute-force control of the password logins (SECURITY.md item 1, ASVS
+//! 2.2.1): at most `MAX_PER_EMAIL` failures per e-mail and `MAX_PER_ADDRESS`
+//! per client address in `WINDOW`; past that, every attempt is refused with
+//! 429 before the password is even checked, until the oldest failure leaves
+//! the window. The failures live in the database, so every process of the
+//! instance counts the same ones.
+
+use chrono::{Duration, NaiveDateTime};
+
+use crate::db::DbConn;
+use crate::db::models::login_attempt;
+use crate::error::AppError;
+
+pub const WINDOW: Duration = Duration::minutes(15);
+pub const MAX_PER_EMAIL: i64 = 10;
+pub const MAX_PER_ADDRESS: i64 = 50;
+
+/// Seconds until the oldest failure of a full window leaves it (at least 1).
+fn wait(oldest: Option<NaiveDateTime>, now: NaiveDateTime) -> i64 {
+    oldest.map_or(1, |t| (t + WINDOW - now).num_seconds().max(1))
+}
+
+/// Refuses the attempt when the e-mail or the address has used up its
+/// failures: 429, with the wait in seconds in the details (and the
+/// `Retry-After` header).
+pub fn check(
+    conn: &mut DbConn,
+    email: &str,
+    address: &str,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let since = now - WINDOW;
+    let (by_email, oldest_email) = login_attempt::for_email(conn, email, since)?;
+    let (by_address, oldest_address) = login_attempt::for_address(conn, address, since)?;
+    let mut retry = 0;
+    if by_email >= MAX_PER_EMAIL {
+        retry = wait(oldest_email, now);
+    }
+    if by_address >= MAX_PER_ADDRESS {
+        retry = retry.max(wait(oldest_address, now));
+    }
+    if retry > 0 {
+        return Err(AppError::too_many_requests(
+            "too_many_attempts",
+            format!(
+                "Too many failed logins: try again in {} minute(s).",
+                (retry + 59) / 60
+            ),
+            retry,
+        ));
+    }
+    Ok(())
+}
+
+pub fn failed(
+    conn: &mut DbConn,
+    email: &str,
+    address: &str,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    login_attempt::delete_before(conn, now - WINDOW)?;
+    Ok(login_attempt::record(conn, email, address, now)?)
+}
+
+pub fn succeeded(conn: &mut DbConn, email: &str) -> Result<(), AppError> {
+    login_attempt::forget_email(conn, email)?;
+    Ok(())
+}

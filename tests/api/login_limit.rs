@@ -1,0 +1,131 @@
+//! SECURITY.md item 1: failed logins are limited per e-mail (10 in 15
+//! minutes) and per client address (50), then answered 429 with
+//! `Retry-After`, on the API and on the login form; the count lives in the
+//! database, so every process of the instance shares it.
+
+use diesel::prelude::*;
+use scrutin::db::schema::login_attempts;
+use serde_json::{Value, json};
+
+use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp};
+
+both_backends!(
+    ten_failures_lock_the_email_until_the_window_passes,
+    fifty_failures_lock_the_address,
+);
+
+async fn api_login(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
+    app.post_json(
+        "/api/v1/auth/login",
+        &json!({"email": email, "password": password}),
+        None,
+    )
+    .await
+}
+
+async fn form_login(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
+    app.client
+        .post(app.url("/login"))
+        .form(&[("email", email), ("password", password)])
+        .send()
+        .await
+        .expect("login form")
+}
+
+/// Checks a 429: the header and the JSON error shape; the seconds to wait.
+async fn locked_out(res: reqwest::Response) -> i64 {
+    assert_eq!(res.status(), 429);
+    let retry: i64 = res
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("a Retry-After header in seconds");
+    assert!((1..=15 * 60).contains(&retry), "{retry} s");
+    let body: Value = res.json().await.expect("JSON");
+    assert_eq!(body["error"]["code"], "too_many_attempts");
+    assert!(!body["error"]["message"].as_str().unwrap_or("").is_empty());
+    assert_eq!(body["error"]["details"]["retry_after_seconds"], retry);
+    retry
+}
+
+async fn ten_failures_lock_the_email_until_the_window_passes(app: TestApp) {
+    app.create_admin();
+    // A success forgets the e-mail's earlier failures.
+    for _ in 0..9 {
+        assert_eq!(
+            api_login(&app, ADMIN_EMAIL, "wrong password!")
+                .await
+                .status(),
+            401
+        );
+    }
+    assert_eq!(
+        api_login(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await.status(),
+        200
+    );
+    // Ten failures, through the API and the form alike (and in capitals).
+    for i in 0..10 {
+        let status = if i % 2 == 0 {
+            api_login(&app, "Admin@Example.coop", "wrong password!")
+                .await
+                .status()
+        } else {
+            form_login(&app, ADMIN_EMAIL, "wrong password!")
+                .await
+                .status()
+        };
+        assert_eq!(status, 401, "failure {i}");
+    }
+    // Now even the right password is refused, before it is checked.
+    locked_out(api_login(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await).await;
+    let res = form_login(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    assert_eq!(res.status(), 429);
+    assert!(res.headers().get("retry-after").is_some());
+    assert!(res.headers().get("set-cookie").is_none(), "no session");
+    let page = res.text().await.expect("page");
+    assert!(
+        page.contains("Trop de tentatives de connexion"),
+        "the form says so, in French first"
+    );
+    // Another e-mail from the same address is not locked.
+    assert_eq!(
+        api_login(&app, "someone@example.coop", "wrong password!")
+            .await
+            .status(),
+        401
+    );
+    // Fifteen minutes later (the failures moved back in time), it opens again.
+    {
+        let db = app.db();
+        let mut conn = db.get().expect("connection");
+        let past = scrutin::db::now() - chrono::Duration::minutes(16);
+        diesel::update(login_attempts::table)
+            .set(login_attempts::at.eq(past))
+            .execute(&mut conn)
+            .expect("age the failures");
+    }
+    assert_eq!(
+        api_login(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await.status(),
+        200
+    );
+}
+
+async fn fifty_failures_lock_the_address(app: TestApp) {
+    app.create_admin();
+    // Five failures on each of ten e-mails: no e-mail reaches its limit.
+    for i in 0..50 {
+        let email = format!("guess{}@example.coop", i % 10);
+        assert_eq!(
+            api_login(&app, &email, "wrong password!").await.status(),
+            401,
+            "{i}"
+        );
+    }
+    // The address has: even an untouched account is refused from it.
+    locked_out(api_login(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await).await;
+    assert_eq!(
+        form_login(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await.status(),
+        429
+    );
+}
