@@ -8,6 +8,7 @@ mod assembly_pages;
 mod auth;
 mod cli;
 mod cooperative;
+mod crash;
 mod import;
 mod login_limit;
 mod mail;
