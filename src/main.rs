@@ -37,6 +37,8 @@ enum Command {
     /// Import a CSV file (all or nothing).
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Fill an empty database with a demonstration cooperative and print its logins.
+    Demo,
     /// Write the minutes of an assembly (html, md or odt).
     Minutes {
         assembly_id: i64,
@@ -67,6 +69,7 @@ fn main() -> ExitCode {
                 password_stdin,
             } => create_admin(config, &email, password_stdin),
             Command::Import(ImportCommand::Associates { file }) => import_associates(config, &file),
+            Command::Demo => demo(config),
             Command::Minutes {
                 assembly_id,
                 format,
@@ -117,6 +120,29 @@ fn create_admin(config: Config, email: &str, password_stdin: bool) -> anyhow::Re
     let mut conn = db.get()?;
     accounts::create_admin(&mut conn, email, password).map_err(anyhow::Error::msg)?;
     println!("administrator {} ready", email.trim().to_lowercase());
+    Ok(())
+}
+
+fn demo(config: Config) -> anyhow::Result<()> {
+    let db = Db::open(&config.database)?;
+    let mut conn = db.get()?;
+    let report = scrutin::services::demo::fill(&mut conn).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let url = config
+        .base_url
+        .clone()
+        .unwrap_or_else(|| format!("http://{}", config.bind));
+    println!(
+        "Coopérative de démonstration prête : {} associés, une assemblée passée (n° {}, close) et une à venir (n° {}, en préparation).",
+        report.associates, report.past_assembly, report.upcoming_assembly
+    );
+    println!("Demonstration cooperative ready. Logins (shown once, keep them):");
+    for login in &report.logins {
+        println!(
+            "  {:<10} {:<42} {}",
+            login.role, login.email, login.password
+        );
+    }
+    println!("Start the server (`scrutin`) and log in at {url}/login");
     Ok(())
 }
 

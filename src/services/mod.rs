@@ -7,6 +7,7 @@ pub mod attendance;
 pub mod ballot_writer;
 pub mod convocation;
 pub mod cooperative;
+pub mod demo;
 pub mod import;
 pub mod login_limit;
 pub mod minutes;

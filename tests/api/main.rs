@@ -9,6 +9,7 @@ mod auth;
 mod cli;
 mod cooperative;
 mod crash;
+mod demo;
 mod import;
 mod login_limit;
 mod mail;
