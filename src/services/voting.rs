@@ -4,7 +4,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use diesel::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -280,14 +279,17 @@ pub fn cast_batch(
             let Some((r, chain, touched)) = open.get_mut(&request.resolution_id) else {
                 continue;
             };
-            let attempt = conn.transaction(|conn| cast_one(conn, r, chain, request));
-            match attempt {
+            // A refusal (4xx) is decided before any write, so it needs no
+            // savepoint; any other failure aborts the batch: nothing of it
+            // is acknowledged.
+            match cast_one(conn, r, chain, request) {
                 Ok((cast, next)) => {
                     *chain = next;
                     *touched = true;
                     answers.push(Ok(cast));
                 }
-                Err(e) => answers.push(Err(e)),
+                Err(e) if e.status.is_client_error() => answers.push(Err(e)),
+                Err(e) => return Err(e),
             }
         }
         for (id, (_, chain, touched)) in &open {
@@ -361,6 +363,7 @@ fn cast_one(
 /// Writes participation and ballot, and extends the chain (the caller
 /// stores the new head). The participation's primary key refuses a second
 /// ballot for the same associate whatever the path (in person, proxy, card).
+/// Refusals happen before the first write.
 fn write_ballot(
     conn: &mut DbConn,
     r: &Resolution,
@@ -376,16 +379,11 @@ fn write_ballot(
             "A ballot has already been cast for this associate.",
         )
     };
-    if resolution::has_participated(conn, r.id, principal)? {
+    // The primary key decides, in the same statement: no race, no
+    // failed statement that would abort a PostgreSQL transaction.
+    if resolution::insert_participation(conn, r.id, principal)? == 0 {
         return Err(already());
     }
-    resolution::insert_participation(conn, r.id, principal).map_err(|e| match e {
-        diesel::result::Error::DatabaseError(
-            diesel::result::DatabaseErrorKind::UniqueViolation,
-            _,
-        ) => already(),
-        other => other.into(),
-    })?;
     let receipt = hex::encode(rand::random::<[u8; 16]>());
     let ballot_id = hex::encode(rand::random::<[u8; 16]>());
     let next = chain::extend(head, &receipt, choice, college_id);
@@ -668,6 +666,23 @@ pub fn issue_cards(
         )?;
         Ok(cards)
     })
+}
+
+/// Who a bearer token lets vote: an associate's API token (any assembly),
+/// else a voting card or convocation link (one assembly). An API token of
+/// staff without an associate is refused: only associates vote.
+pub fn caster_for_bearer(conn: &mut DbConn, token: &str) -> Result<Option<Caster>, AppError> {
+    let digest = secrets::digest(token);
+    if let Some(account) = crate::db::models::api_token::account_for(conn, &digest, now())? {
+        return match account.associate_id {
+            Some(associate_id) => Ok(Some(Caster {
+                associate_id,
+                only_assembly: None,
+            })),
+            None => Err(AppError::forbidden().with_message("Only associates vote.")),
+        };
+    }
+    caster_for_token(conn, token)
 }
 
 /// The associate and assembly a voting card or convocation link speaks

@@ -140,18 +140,21 @@ impl Resolution {
     }
 }
 
-/// Records that an associate took part; the primary key refuses a second time.
+/// Records that an associate took part: 1, or 0 if they already had (the
+/// primary key refuses a second time).
 pub fn insert_participation(
     conn: &mut DbConn,
     resolution_id: i64,
     associate_id: i64,
 ) -> QueryResult<usize> {
-    diesel::insert_into(participations::table)
-        .values((
-            participations::resolution_id.eq(resolution_id),
-            participations::associate_id.eq(associate_id),
-        ))
-        .execute(conn)
+    let values = (
+        participations::resolution_id.eq(resolution_id),
+        participations::associate_id.eq(associate_id),
+    );
+    on_backend!(conn, |c| diesel::insert_into(participations::table)
+        .values(values)
+        .on_conflict_do_nothing()
+        .execute(c))
 }
 
 pub fn has_participated(

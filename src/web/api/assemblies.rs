@@ -12,9 +12,9 @@ use crate::db::models::account::Role;
 use crate::domain::rules::MajorityKind;
 use crate::domain::tally::Choice;
 use crate::error::AppError;
+use crate::services::assemblies;
 use crate::services::attendance::{self, AttendanceInput};
 use crate::services::voting::{self, Caster, ResolutionInput};
-use crate::services::{accounts, assemblies};
 use crate::web::AppState;
 use crate::web::api::{ApiAccount, JsonBody};
 
@@ -289,18 +289,11 @@ impl FromRequest for BallotCaster {
             if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
                 return Err(AppError::unauthorized());
             }
-            if let Some(account) = accounts::authenticate(&state.db, &token).await? {
-                return match account.associate_id {
-                    Some(associate_id) => Ok(BallotCaster(Caster {
-                        associate_id,
-                        only_assembly: None,
-                    })),
-                    None => Err(AppError::forbidden().with_message("Only associates vote.")),
-                };
-            }
+            // One trip to the database for both kinds of token: this runs
+            // for every ballot.
             let found = state
                 .db
-                .run(move |conn| voting::caster_for_token(conn, &token))
+                .run(move |conn| voting::caster_for_bearer(conn, &token))
                 .await?;
             found.map(BallotCaster).ok_or_else(AppError::unauthorized)
         })
