@@ -12,8 +12,8 @@ use crate::config::Config;
 use crate::db::Db;
 use crate::db::models::setting;
 use crate::mail::Mailer;
-use crate::services::ballot_writer::BallotWriter;
 use crate::mail::emails::check_templates;
+use crate::services::ballot_writer::BallotWriter;
 use crate::templates::Templates;
 use crate::web::{AppState, routes, security_headers};
 
