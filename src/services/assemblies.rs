@@ -428,3 +428,39 @@ pub fn close(
         get(conn, id)
     })
 }
+
+/// A change in the register since the roll was frozen: it does not change
+/// who may vote, but the secretary should know.
+#[derive(Serialize, Clone, Debug)]
+pub struct RollChange {
+    pub associate_id: i64,
+    pub name: String,
+    /// `admitted_since` (not on the roll) or `left_since` (on the roll).
+    pub change: &'static str,
+}
+
+pub fn roll_changes(conn: &mut DbConn, id: i64) -> Result<Vec<RollChange>, AppError> {
+    let a = find(conn, id)?;
+    if a.status == "draft" {
+        return Ok(Vec::new());
+    }
+    let roll: std::collections::HashSet<i64> = Voter::roll(conn, id)?
+        .into_iter()
+        .map(|v| v.associate_id)
+        .collect();
+    let mut changes = Vec::new();
+    for x in Associate::list(conn, &Default::default())? {
+        let active = x.status == "active";
+        let change = match (active, roll.contains(&x.id)) {
+            (true, false) => "admitted_since",
+            (false, true) => "left_since",
+            _ => continue,
+        };
+        changes.push(RollChange {
+            associate_id: x.id,
+            name: x.name,
+            change,
+        });
+    }
+    Ok(changes)
+}

@@ -972,3 +972,53 @@ async fn secret_ballots_are_unlinkable_and_recountable(app: TestApp) {
     let again: Value = res.json().await.expect("JSON");
     assert_eq!(&again, &results[1], "a closed result never changes");
 }
+
+both_backends!(the_roll_is_frozen_and_later_changes_are_warned);
+
+async fn the_roll_is_frozen_and_later_changes_are_warned(app: TestApp) {
+    let vote = Vote::new(&app, &["50", "30", "20"], "ordinary", 1).await;
+    let ids = admit_many(&app, &vote.token, vote.colleges[0], 3, "roll").await;
+    vote.convene().await;
+    let late = admit_many(&app, &vote.token, vote.colleges[1], 1, "late").await;
+    let res = vote
+        .post(
+            &format!("/api/v1/associates/{}/withdraw", ids[0]),
+            json!({"on": "2026-01-01", "reason": "withdrawal"}),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let shown: Value = app
+        .get_api(
+            &format!("/api/v1/assemblies/{}", vote.assembly),
+            Some(&vote.token),
+        )
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let warnings: Vec<(i64, String)> = shown["roll_warnings"]
+        .as_array()
+        .expect("warnings")
+        .iter()
+        .map(|w| {
+            (
+                w["associate_id"].as_i64().unwrap_or(0),
+                w["change"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        warnings.contains(&(late[0], "admitted_since".into())),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings.contains(&(ids[0], "left_since".into())),
+        "{warnings:?}"
+    );
+    let q = quorum(&vote, "ordinary").await;
+    assert_eq!(q["members"], 3, "the frozen roll decides who may vote");
+    assert_eq!(
+        error_code(vote.attend(late[0], "present", None).await, 404).await,
+        "not_found"
+    );
+}

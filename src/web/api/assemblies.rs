@@ -52,7 +52,7 @@ pub async fn list(state: web::Data<AppState>, caller: ApiAccount) -> Answer {
 pub async fn show(state: web::Data<AppState>, caller: ApiAccount, id: Id) -> Answer {
     caller.require(EVERYONE)?;
     let id = id.into_inner();
-    let (view, resolutions) = state
+    let (view, resolutions, roll_warnings) = state
         .db
         .run(move |conn| {
             let view = assemblies::get(conn, id)?;
@@ -61,11 +61,13 @@ pub async fn show(state: web::Data<AppState>, caller: ApiAccount, id: Id) -> Ans
                     .iter()
                     .map(voting::ResolutionView::from)
                     .collect();
-            Ok((view, resolutions))
+            let roll_warnings = assemblies::roll_changes(conn, id)?;
+            Ok((view, resolutions, roll_warnings))
         })
         .await?;
     let mut body = json!(view);
     body["resolutions"] = json!(resolutions);
+    body["roll_warnings"] = json!(roll_warnings);
     Ok(HttpResponse::Ok().json(body))
 }
 

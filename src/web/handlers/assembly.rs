@@ -54,6 +54,7 @@ pub fn load(conn: &mut DbConn, id: i64) -> Result<AssemblyPage, AppError> {
         sent: sends.len() - failed,
         failed,
         cards: assembly::count_voting_tokens(conn, id, "card")?,
+        roll_changes: assemblies::roll_changes(conn, id)?,
         weighted_default: cooperative::load(conn)?.weighted_by_default,
         assembly: a,
     })

@@ -25,6 +25,8 @@ pub struct AssemblyPage {
     pub failed: usize,
     pub cards: i64,
     pub weighted_default: bool,
+    /// Register changes since the roll was frozen.
+    pub roll_changes: Vec<crate::services::assemblies::RollChange>,
 }
 
 /// What the page shows besides the data: a refused action, a flash.
@@ -47,6 +49,7 @@ pub fn view(lang: Lang, user: &PageUser, data: &AssemblyPage, shown: &Shown) -> 
             (labels::flash(lang, shown.done.as_deref()))
             (labels::refusal(shown.refusal.as_deref()))
             (details(lang, data))
+            (roll_warning(lang, data))
             (links(lang, a))
             (actions(lang, user, a))
             @if let Some(q) = &data.quorum {
@@ -212,6 +215,35 @@ fn bureau(lang: Lang, user: &PageUser, data: &AssemblyPage) -> Markup {
                         Some(lang.tr("Séparés par des virgules.", "Separated by commas.")), None,
                     ))
                     button type="submit" { (lang.tr("Enregistrer le bureau", "Save the bureau")) }
+                }
+            }
+        }
+    }
+}
+
+/// The roll is frozen at the convocation: later admissions and departures
+/// are listed, since they do not change who may vote.
+fn roll_warning(lang: Lang, data: &AssemblyPage) -> Markup {
+    html! {
+        @if !data.roll_changes.is_empty() {
+            section.warnings role="status" {
+                p {
+                    (lang.tr(
+                        "La liste des votants a été arrêtée à la convocation. Depuis, le registre a changé ; ces changements ne modifient pas qui peut voter à cette assemblée :",
+                        "The voter roll was frozen at the convocation. The register has changed since; these changes do not alter who may vote at this assembly:",
+                    ))
+                }
+                ul {
+                    @for c in &data.roll_changes {
+                        li {
+                            (c.name) " — "
+                            @if c.change == "admitted_since" {
+                                (lang.tr("admis depuis, ne vote pas", "admitted since, does not vote"))
+                            } @else {
+                                (lang.tr("parti depuis, reste sur la liste", "left since, stays on the roll"))
+                            }
+                        }
+                    }
                 }
             }
         }
