@@ -14,6 +14,7 @@ mod import;
 mod login_limit;
 mod mail;
 mod minutes;
+mod minutes_pages;
 mod pages;
 mod qr_codes;
 mod register;

@@ -13,6 +13,7 @@ pub mod home;
 pub mod import;
 pub mod live_screen;
 pub mod login;
+pub mod minutes;
 pub mod not_found;
 pub mod register;
 pub mod settings;
