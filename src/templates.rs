@@ -48,6 +48,14 @@ pub const DEFAULTS: &[(&str, &str)] = &[
         include_str!("../templates/email/login_link/body.txt.j2"),
     ),
     (
+        "email/password_reset/subject.txt.j2",
+        include_str!("../templates/email/password_reset/subject.txt.j2"),
+    ),
+    (
+        "email/password_reset/body.txt.j2",
+        include_str!("../templates/email/password_reset/body.txt.j2"),
+    ),
+    (
         "email/ballot_by_proxy/subject.txt.j2",
         include_str!("../templates/email/ballot_by_proxy/subject.txt.j2"),
     ),

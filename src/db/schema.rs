@@ -250,10 +250,30 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    login_links (token_hash) {
+        token_hash -> Text,
+        account_id -> BigInt,
+        purpose -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    login_link_requests (id) {
+        id -> BigInt,
+        email -> Text,
+        address -> Text,
+        at -> Timestamp,
+    }
+}
+
 diesel::joinable!(api_tokens -> accounts (account_id));
 diesel::joinable!(voters -> associates (associate_id));
 diesel::joinable!(resolutions -> assemblies (assembly_id));
 diesel::joinable!(sessions -> accounts (account_id));
+diesel::joinable!(login_links -> accounts (account_id));
 diesel::joinable!(associates -> colleges (college_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -276,5 +296,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     voting_tokens,
     convocations,
     login_attempts,
+    login_links,
+    login_link_requests,
     minutes,
 );

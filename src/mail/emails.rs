@@ -64,6 +64,16 @@ pub struct LoginLinkContext {
     pub valid_minutes: u32,
 }
 
+/// `email/password_reset/`: a one-time link to choose a new password. Text only.
+#[derive(Debug, Clone, Serialize)]
+pub struct PasswordResetContext {
+    pub cooperative_name: String,
+    pub recipient_name: String,
+    pub reset_url: String,
+    /// How long the link is valid.
+    pub valid_minutes: u32,
+}
+
 /// `email/ballot_by_proxy/`: tells an associate that a ballot was cast in
 /// their name by the holder of their proxy (SECURITY.md: "a vote was cast
 /// with your account"). It never says the choice. Text only.
@@ -87,6 +97,11 @@ impl EmailTemplate for ConvocationContext {
 
 impl EmailTemplate for LoginLinkContext {
     const NAME: &'static str = "login_link";
+    const HTML: bool = false;
+}
+
+impl EmailTemplate for PasswordResetContext {
+    const NAME: &'static str = "password_reset";
     const HTML: bool = false;
 }
 
@@ -141,6 +156,17 @@ pub fn check_templates(templates: &Templates) -> Vec<TemplateError> {
             cooperative_name: "Coopérative d'exemple".into(),
             recipient_name: "Jeanne Dupont".into(),
             login_url: "https://scrutin.example.coop/l/abc".into(),
+            valid_minutes: 15,
+        },
+        to,
+        "Jeanne Dupont",
+    ));
+    try_render(OutgoingMail::from_template(
+        templates,
+        &PasswordResetContext {
+            cooperative_name: "Coopérative d'exemple".into(),
+            recipient_name: "Jeanne Dupont".into(),
+            reset_url: "https://scrutin.example.coop/password/reset/abc".into(),
             valid_minutes: 15,
         },
         to,

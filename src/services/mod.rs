@@ -10,6 +10,7 @@ pub mod cooperative;
 pub mod demo;
 pub mod import;
 pub mod login_limit;
+pub mod login_links;
 pub mod minutes;
 pub mod secrets;
 pub mod shares;

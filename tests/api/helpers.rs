@@ -147,6 +147,11 @@ impl TestApp {
         }
     }
 
+    /// The folder the test server writes its e-mails to (`<id>.eml` files).
+    pub fn mail_dir(&self) -> PathBuf {
+        self._dir.path().join("mail")
+    }
+
     /// A second handle on the test's database, as another process would open it.
     pub fn db(&self) -> Db {
         Db::open(&self.db_url).expect("open the test database")

@@ -12,6 +12,7 @@ mod crash;
 mod demo;
 mod import;
 mod login_limit;
+mod login_links;
 mod mail;
 mod minutes;
 mod minutes_pages;

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod college;
 pub mod cooperative;
 pub mod login_attempt;
+pub mod login_link;
 pub mod minutes;
 pub mod resolution;
 pub mod session;
@@ -50,6 +51,7 @@ pub fn load_every_table(conn: &mut DbConn) -> QueryResult<usize> {
     rows += audit_log_rows(conn)?;
     rows += session::Session::count(conn)? as usize;
     rows += login_attempt::load_some(conn)?;
+    rows += login_link::load_some(conn)?;
     rows += minutes::MinutesRow::latest(conn, 0)?.map_or(0, |_| 1);
     Ok(rows)
 }

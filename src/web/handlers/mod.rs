@@ -15,6 +15,7 @@ pub mod health;
 pub mod home;
 pub mod import;
 pub mod live;
+pub mod login_links;
 pub mod minutes;
 pub mod settings;
 pub mod vote;

@@ -44,6 +44,15 @@ pub fn view(lang: Lang, form: &LoginForm) -> Markup {
                 (components::field(lang.tr("Mot de passe", "Password"), "password", "password", "", None))
                 p { button type="submit" { (lang.tr("Se connecter", "Log in")) } }
             }
+            p { a href="/password/forgot" { (lang.tr("Mot de passe oublié ?", "Forgotten password?")) } }
+            h2 { (lang.tr("Recevoir un lien de connexion par e-mail", "Get a login link by e-mail")) }
+            form method="post" action="/login/link" {
+                div.field {
+                    label for="link-email" { (lang.tr("Adresse e-mail", "E-mail address")) }
+                    input id="link-email" name="email" type="email" value="";
+                }
+                p { button type="submit" { (lang.tr("Recevoir un lien", "Send me a link")) } }
+            }
         },
     )
 }

@@ -13,6 +13,7 @@ pub mod home;
 pub mod import;
 pub mod live_screen;
 pub mod login;
+pub mod login_links;
 pub mod minutes;
 pub mod not_found;
 pub mod register;

@@ -1,0 +1,2 @@
+DROP TABLE login_link_requests;
+DROP TABLE login_links;

@@ -1,0 +1,250 @@
+//! One-time links sent by e-mail (SECURITY.md item 2, ASVS 2.7.2–2.7.6):
+//! a login link, or a link to choose a new password. The token has 256
+//! random bits; the database keeps only its SHA-256; a link is valid
+//! `LINK_LIFETIME`, serves once (deleted by the use that wins), and is bound
+//! to its account and its purpose.
+//!
+//! Asking for a link answers the same whether or not the e-mail has an
+//! account: the requests are counted (and limited) either way, and the
+//! e-mail is sent in the background, so the answer does not wait for it.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::Connection;
+
+use crate::db::models::account::Account;
+use crate::db::models::associate::Associate;
+use crate::db::models::login_link::{self, Purpose};
+use crate::db::{DbConn, now};
+use crate::error::AppError;
+use crate::mail::OutgoingMail;
+use crate::mail::emails::{LoginLinkContext, PasswordResetContext};
+use crate::services::{accounts, cooperative, login_limit, secrets};
+use crate::web::AppState;
+
+/// How long a link is valid.
+pub const LINK_LIFETIME: Duration = Duration::minutes(15);
+/// At most `MAX_PER_EMAIL` requests per e-mail and `MAX_PER_ADDRESS` per
+/// client address in `WINDOW` (login links and resets together).
+pub const WINDOW: Duration = Duration::minutes(15);
+pub const MAX_PER_EMAIL: i64 = 5;
+pub const MAX_PER_ADDRESS: i64 = 20;
+
+/// Why a new password was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordProblem {
+    TooShort,
+    Mismatch,
+}
+
+/// The two entries of the new-password form must agree and be long enough.
+pub fn check_new_password(password: &str, confirm: &str) -> Result<(), PasswordProblem> {
+    if accounts::check_password(password).is_err() {
+        return Err(PasswordProblem::TooShort);
+    }
+    if password != confirm {
+        return Err(PasswordProblem::Mismatch);
+    }
+    Ok(())
+}
+
+fn wait(oldest: Option<NaiveDateTime>, now: NaiveDateTime) -> i64 {
+    oldest.map_or(1, |t| (t + WINDOW - now).num_seconds().max(1))
+}
+
+/// Refuses a request past the limits (429, the wait in seconds), else
+/// records it.
+fn count_request(
+    conn: &mut DbConn,
+    email: &str,
+    address: &str,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let since = now - WINDOW;
+    login_link::delete_requests_before(conn, since)?;
+    let (by_email, oldest_email) = login_link::requests_for_email(conn, email, since)?;
+    let (by_address, oldest_address) = login_link::requests_for_address(conn, address, since)?;
+    let mut retry = 0;
+    if by_email >= MAX_PER_EMAIL {
+        retry = wait(oldest_email, now);
+    }
+    if by_address >= MAX_PER_ADDRESS {
+        retry = retry.max(wait(oldest_address, now));
+    }
+    if retry > 0 {
+        return Err(AppError::too_many_requests(
+            "too_many_requests",
+            format!(
+                "Too many links asked for: try again in {} minute(s).",
+                (retry + 59) / 60
+            ),
+            retry,
+        ));
+    }
+    Ok(login_link::record_request(conn, email, address, now)?)
+}
+
+/// What the e-mail needs, when the account exists.
+struct ToSend {
+    email: String,
+    name: String,
+    cooperative_name: String,
+    token: String,
+}
+
+/// Sends a link for `purpose` to the account with this e-mail, if there is
+/// one. `Ok(())` either way; 429 past the limits, for known and unknown
+/// e-mails alike.
+pub async fn request(
+    state: &AppState,
+    email: &str,
+    address: &str,
+    purpose: Purpose,
+) -> Result<(), AppError> {
+    let email = accounts::normalize_email(email).unwrap_or_else(|_| email.trim().to_lowercase());
+    let address = address.to_string();
+    let to_send = state
+        .db
+        .run(move |conn| {
+            let now = now();
+            count_request(conn, &email, &address, now)?;
+            login_link::delete_expired(conn, now)?;
+            // The same work whether or not the account exists, where cheap.
+            let token = secrets::random_token();
+            let token_hash = secrets::digest(&token);
+            let cooperative_name = cooperative::load(conn)?.name;
+            let Some(account) = Account::by_email(conn, &email)? else {
+                return Ok(None);
+            };
+            login_link::insert(
+                conn,
+                &token_hash,
+                account.id,
+                purpose,
+                now,
+                now + LINK_LIFETIME,
+            )?;
+            let name = match account.associate_id {
+                Some(id) => Associate::by_id(conn, id)?.map(|a| a.name),
+                None => None,
+            }
+            .unwrap_or_default();
+            Ok(Some(ToSend {
+                email: account.email,
+                name,
+                cooperative_name,
+                token,
+            }))
+        })
+        .await?;
+    let Some(to_send) = to_send else {
+        return Ok(());
+    };
+    let minutes = LINK_LIFETIME.num_minutes() as u32;
+    let recipient_name = if to_send.name.is_empty() {
+        to_send.email.clone()
+    } else {
+        to_send.name.clone()
+    };
+    let rendered = match purpose {
+        Purpose::Login => OutgoingMail::from_template(
+            &state.templates,
+            &LoginLinkContext {
+                cooperative_name: to_send.cooperative_name,
+                recipient_name,
+                login_url: format!("{}/login/link/{}", state.base_url, to_send.token),
+                valid_minutes: minutes,
+            },
+            &to_send.email,
+            &to_send.name,
+        ),
+        Purpose::Reset => OutgoingMail::from_template(
+            &state.templates,
+            &PasswordResetContext {
+                cooperative_name: to_send.cooperative_name,
+                recipient_name,
+                reset_url: format!("{}/password/reset/{}", state.base_url, to_send.token),
+                valid_minutes: minutes,
+            },
+            &to_send.email,
+            &to_send.name,
+        ),
+    };
+    let mail = match rendered {
+        Ok(mail) => mail,
+        Err(e) => {
+            // The visitor's answer stays the same; the operator sees why.
+            tracing::error!(error = %e, purpose = purpose.as_str(), "cannot render the link e-mail");
+            return Ok(());
+        }
+    };
+    // In the background: the answer must not take longer when the account
+    // exists. The mailer logs the outcome (with a masked address).
+    let mailer = state.mailer.clone();
+    actix_web::rt::spawn(async move {
+        if let Err(e) = mailer.send(&mail).await {
+            tracing::error!(error = %e, purpose = purpose.as_str(), "cannot send the link e-mail");
+        }
+    });
+    Ok(())
+}
+
+/// Whether the link is still valid (for the confirmation page; it is not used).
+pub async fn is_valid(state: &AppState, token: &str, purpose: Purpose) -> Result<bool, AppError> {
+    let token_hash = secrets::digest(token);
+    state
+        .db
+        .run(move |conn| Ok(login_link::peek(conn, &token_hash, purpose, now())?.is_some()))
+        .await
+}
+
+/// Uses a login link: the account it lets in, or `None` when the link is
+/// unknown, expired or already used.
+pub async fn use_login_link(state: &AppState, token: &str) -> Result<Option<i64>, AppError> {
+    let token_hash = secrets::digest(token);
+    state
+        .db
+        .run(move |conn| {
+            Ok(login_link::consume(
+                conn,
+                &token_hash,
+                Purpose::Login,
+                now(),
+            )?)
+        })
+        .await
+}
+
+/// Uses a reset link to set a new password (already checked with
+/// [`check_new_password`]), then ends every session, API token and link of
+/// the account. The account, or `None` when the link is not valid.
+pub async fn reset_password(
+    state: &AppState,
+    token: &str,
+    password: &str,
+) -> Result<Option<i64>, AppError> {
+    let token_hash = secrets::digest(token);
+    let password = password.to_string();
+    state
+        .db
+        .run(move |conn| {
+            // No hashing (costly by design) for a link that cannot serve.
+            if login_link::peek(conn, &token_hash, Purpose::Reset, now())?.is_none() {
+                return Ok(None);
+            }
+            let hash = accounts::hash_password(&password).map_err(AppError::internal)?;
+            conn.transaction(|conn| {
+                let Some(account_id) =
+                    login_link::consume(conn, &token_hash, Purpose::Reset, now())?
+                else {
+                    return Ok(None);
+                };
+                login_link::set_password_hash(conn, account_id, &hash)?;
+                login_link::end_all_access(conn, account_id)?;
+                if let Some(account) = Account::by_id(conn, account_id)? {
+                    login_limit::succeeded(conn, &account.email)?;
+                }
+                Ok(Some(account_id))
+            })
+        })
+        .await
+}
