@@ -201,7 +201,7 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
 }
 
 fn load(db: &Db, url: &str, dir: &std::path::Path, args: &Args) {
-    let (tokens, _assembly, resolution) = {
+    let (tokens, assembly, resolution) = {
         let mut conn = db.get().expect("connection");
         let prepared = prepare(&mut conn, args.voters);
         scrutin::services::accounts::create_admin(
@@ -347,6 +347,31 @@ fn load(db: &Db, url: &str, dir: &std::path::Path, args: &Args) {
             "for_share {} ({} %), adopted {}",
             result["for_share"], result["for_percent"], result["adopted"]
         );
+        for (document, format) in [
+            ("minutes", "html"),
+            ("minutes", "md"),
+            ("minutes", "odt"),
+            ("attendance-sheet", "html"),
+        ] {
+            let t = Instant::now();
+            let res = client
+                .get(format!(
+                    "{}/api/v1/assemblies/{assembly}/{document}?format={format}",
+                    server.address
+                ))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .expect("minutes");
+            let status = res.status();
+            let size = res.bytes().await.map(|b| b.len()).unwrap_or(0);
+            println!(
+                "{document} ({format}) of {} attendees: {:.0} ms, {} kB, status {status}",
+                args.voters,
+                t.elapsed().as_secs_f64() * 1000.0,
+                size / 1024
+            );
+        }
     });
     let _ = server.child.kill();
     let _ = server.child.wait();
