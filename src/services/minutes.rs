@@ -8,6 +8,7 @@
 //! is stored with its SHA-256, and nothing of it changes again; a
 //! correction is a new version.
 
+pub mod archive;
 pub mod facts;
 pub mod sheet;
 

@@ -144,6 +144,7 @@ fn page_table() -> RouteTable {
             "/assemblies/{id:\\d+}/attendance-sheet",
             handlers::minutes::sheet,
         )
+        .get("/assemblies/{id:\\d+}/archive", handlers::minutes::archive)
         .get("/vote/{token}", handlers::vote::show)
         .post("/vote/{token}", handlers::vote::cast)
         .get("/healthz", handlers::health::check)

@@ -20,6 +20,7 @@ both_backends!(
     signing_freezes_the_minutes_and_a_correction_is_a_new_version,
     a_template_override_changes_the_wording_and_a_broken_one_is_reported,
     the_cli_writes_the_minutes,
+    the_archive_holds_every_document_of_the_assembly,
 );
 
 /// A choice for the voter `i` (0-based, across colleges) of college `c`.
@@ -549,4 +550,85 @@ async fn the_cli_writes_the_minutes(app: TestApp) {
     assert!(stderr.contains("No such assembly"), "{stderr}");
     let refused = run(vec!["minutes".into(), id, "--format".into(), "docx".into()]);
     assert!(!refused.status.success());
+}
+
+/// The text of a file of the ZIP.
+fn unzipped(archive: &mut zip::ZipArchive<std::io::Cursor<Vec<u8>>>, name: &str) -> String {
+    use std::io::Read;
+    let mut file = archive
+        .by_name(name)
+        .unwrap_or_else(|e| panic!("{name} in the archive: {e}"));
+    let mut text = String::new();
+    file.read_to_string(&mut text).expect("UTF-8");
+    text
+}
+
+async fn the_archive_holds_every_document_of_the_assembly(app: TestApp) {
+    let vote = Vote::new(&app, &["50", "30", "20"], "combined", 1).await;
+    let ids = run_assembly(&vote).await;
+    close_assembly(&vote).await;
+    let a = vote.assembly;
+    let res = app
+        .get_api(
+            &format!("/api/v1/assemblies/{a}/archive"),
+            Some(&vote.token),
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/zip");
+    let bytes = res.bytes().await.expect("body").to_vec();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a ZIP");
+    let mut names: Vec<String> = archive
+        .file_names()
+        .map(|n| n.expect("a name").to_string())
+        .collect();
+    names.sort();
+    let mut expected = vec![
+        format!("pv-ag-{a}-v1.md"),
+        format!("pv-ag-{a}-v1.html"),
+        format!("pv-ag-{a}-v1.fodt"),
+        format!("presence-ag-{a}.md"),
+        format!("presence-ag-{a}.html"),
+        "chain-heads.txt".to_string(),
+    ];
+    for n in 1..=3 {
+        for part in ["result.json", "result.csv", "receipts.json"] {
+            expected.push(format!("resolutions/resolution-0{n}-{part}"));
+        }
+    }
+    expected.sort();
+    assert_eq!(names, expected);
+    for ext in ["md", "html", "fodt"] {
+        let name = format!("pv-ag-{a}-v1.{ext}");
+        let text = unzipped(&mut archive, &name);
+        for verdict in [
+            "adoptée à 59,00 %",
+            "adoptée à 69,23 %",
+            "rejetée à 29,00 %",
+        ] {
+            assert!(text.contains(verdict), "{name} lacks `{verdict}`");
+        }
+    }
+    let sheet = unzipped(&mut archive, &format!("presence-ag-{a}.md"));
+    assert!(sheet.contains("Présents : 25"));
+    let heads = unzipped(&mut archive, "chain-heads.txt");
+    for (n, id) in ids.iter().enumerate() {
+        let (_, body) = get_text(&vote, &format!("/api/v1/resolutions/{id}/result")).await;
+        let result: Value = serde_json::from_str(&body).expect("JSON");
+        let head = result["chain_head"].as_str().expect("a chain head");
+        let line = format!("resolution {} (id {id}, closed): {head}", n + 1);
+        assert!(heads.contains(&line), "{heads}");
+        let stem = format!("resolutions/resolution-0{}", n + 1);
+        let json = unzipped(&mut archive, &format!("{stem}-result.json"));
+        assert_eq!(serde_json::from_str::<Value>(&json).expect("JSON"), result);
+        let receipts = unzipped(&mut archive, &format!("{stem}-receipts.json"));
+        let receipts: Value = serde_json::from_str(&receipts).expect("JSON");
+        assert_eq!(receipts["receipts"].as_array().map(Vec::len), Some(26));
+        let csv = unzipped(&mut archive, &format!("{stem}-result.csv"));
+        assert!(csv.starts_with("resolution_id,"), "{csv}");
+    }
+    let res = app
+        .get_api("/api/v1/assemblies/999999/archive", Some(&vote.token))
+        .await;
+    assert_eq!(error_code(res, 404).await, "not_found");
 }

@@ -82,6 +82,7 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("POST", "/api/v1/assemblies/{id}/minutes/sign", STAFF),
     ("POST", "/api/v1/assemblies/{id}/minutes/corrections", STAFF),
     ("GET", "/api/v1/assemblies/{id}/attendance-sheet", LOGGED_IN),
+    ("GET", "/api/v1/assemblies/{id}/archive", STAFF),
     // The pages.
     ("GET", "/", EVERYONE),
     ("GET", "/login", EVERYONE),
@@ -146,6 +147,7 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("POST", "/assemblies/{id:\\d+}/minutes/sign", STAFF),
     ("POST", "/assemblies/{id:\\d+}/minutes/corrections", STAFF),
     ("GET", "/assemblies/{id:\\d+}/attendance-sheet", STAFF),
+    ("GET", "/assemblies/{id:\\d+}/archive", STAFF),
     ("GET", "/vote/{token}", EVERYONE),
     ("POST", "/vote/{token}", EVERYONE),
     ("GET", "/healthz", EVERYONE),

@@ -6,6 +6,7 @@ use serde::Deserialize;
 
 use crate::db::models::account::Role;
 use crate::error::AppError;
+use crate::services::minutes::archive::{self, Archive};
 use crate::services::minutes::{self, Document, Format, MinutesInput};
 use crate::services::voting;
 use crate::web::AppState;
@@ -175,4 +176,28 @@ pub async fn result_csv(state: web::Data<AppState>, caller: ApiAccount, id: Id) 
             format!("attachment; filename=\"resultat-resolution-{id}.csv\""),
         ))
         .body(csv))
+}
+
+/// The archive as an answer: a ZIP to save.
+pub fn archive_file(a: Archive) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/zip")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{}\"", a.filename),
+        ))
+        .body(a.bytes)
+}
+
+/// `GET /assemblies/{id}/archive`: minutes, attendance sheet, results,
+/// receipts and chain heads in one ZIP.
+pub async fn assembly_archive(state: web::Data<AppState>, caller: ApiAccount, id: Id) -> Answer {
+    caller.require(STAFF)?;
+    let id = id.into_inner();
+    let app = state.clone();
+    let a = state
+        .db
+        .run(move |conn| archive::build(conn, &app.templates, id))
+        .await?;
+    Ok(archive_file(a))
 }

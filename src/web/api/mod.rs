@@ -92,6 +92,7 @@ pub fn table() -> RouteTable {
             minutes::attendance_sheet,
         )
         .get("/resolutions/{id}/result.csv", minutes::result_csv)
+        .get("/assemblies/{id}/archive", minutes::assembly_archive)
 }
 
 async fn unknown_route() -> Result<actix_web::HttpResponse, AppError> {

@@ -10,10 +10,11 @@ use serde::Deserialize;
 use crate::db::DbConn;
 use crate::db::models::resolution::Resolution;
 use crate::error::AppError;
+use crate::services::minutes::archive;
 use crate::services::minutes::{Format, MinutesInput};
 use crate::services::{assemblies, minutes};
 use crate::web::AppState;
-use crate::web::api::minutes::document;
+use crate::web::api::minutes::{archive_file, document};
 use crate::web::handlers::assemblies::{CsrfOnly, refused_status};
 use crate::web::handlers::forms::{STAFF, is_refusal, page, see_other};
 use crate::web::i18n::Lang;
@@ -219,4 +220,20 @@ pub async fn sheet(
         .run(move |conn| minutes::attendance_sheet(conn, &app.templates, id, format))
         .await?;
     Ok(document(doc))
+}
+
+/// `GET /assemblies/{id}/archive`: the whole archive, from the session.
+pub async fn archive(
+    state: web::Data<AppState>,
+    user: PageUser,
+    path: web::Path<i64>,
+) -> PageResult {
+    user.require(STAFF)?;
+    let id = path.into_inner();
+    let app = state.clone();
+    let a = state
+        .db
+        .run(move |conn| archive::build(conn, &app.templates, id))
+        .await?;
+    Ok(archive_file(a))
 }

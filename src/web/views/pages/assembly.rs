@@ -139,6 +139,8 @@ fn links(lang: Lang, a: &Assembly) -> Markup {
                 a href=(format!("/assemblies/{}/minutes?format=md", a.id)) { "Markdown" }
                 " "
                 a href=(format!("/assemblies/{}/attendance-sheet", a.id)) { (lang.tr("Feuille de présence", "Attendance sheet")) }
+                " "
+                a href=(format!("/assemblies/{}/archive", a.id)) { (lang.tr("Archive complète (ZIP)", "Full archive (ZIP)")) }
             }
         }
     }

@@ -95,6 +95,8 @@ fn documents(lang: Lang, a: &Assembly) -> Markup {
                 a href=(format!("{base}/minutes?format=md")) { "Markdown" }
                 " "
                 a href=(format!("{base}/attendance-sheet")) { (lang.tr("Feuille de présence", "Attendance sheet")) }
+                " "
+                a href=(format!("{base}/archive")) { (lang.tr("Archive complète (ZIP)", "Full archive (ZIP)")) }
             }
         }
     }
