@@ -13,9 +13,9 @@ use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp};
 
 both_backends!(sigkill_mid_vote_loses_no_acknowledged_ballot);
 
-const VOTERS: usize = 300;
+pub(crate) const VOTERS: usize = 300;
 
-fn url_of(app: &TestApp) -> String {
+pub(crate) fn url_of(app: &TestApp) -> String {
     match &app.db_url {
         DbUrl::Sqlite(path) | DbUrl::Postgres(path) => path.clone(),
     }
@@ -23,7 +23,7 @@ fn url_of(app: &TestApp) -> String {
 
 /// Voters admitted, convened, present, and one named resolution open: the
 /// voters' tokens and the resolution.
-fn prepare(db: &Db) -> (Vec<String>, i64) {
+pub(crate) fn prepare(db: &Db) -> (Vec<String>, i64) {
     let mut conn = db.get().expect("connection");
     let mut csv = String::from("name;email;kind;representative;category;college;admitted_on\n");
     for i in 0..VOTERS {
@@ -77,7 +77,7 @@ fn prepare(db: &Db) -> (Vec<String>, i64) {
     (voters.into_iter().map(|v| v.token).collect(), resolution)
 }
 
-fn serve(url: &str, dir: &std::path::Path) -> (Child, String) {
+pub(crate) fn serve(url: &str, dir: &std::path::Path) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_scrutin"))
         .arg("serve")
         .env("DATABASE_URL", url)

@@ -22,4 +22,5 @@ mod register;
 mod register_pages;
 mod schema;
 mod security_routes;
+mod two_processes;
 mod voting;
