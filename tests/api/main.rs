@@ -6,6 +6,7 @@ mod helpers;
 
 mod assembly_pages;
 mod auth;
+mod browser;
 mod cli;
 mod cooperative;
 mod crash;
