@@ -83,6 +83,22 @@ pub const DEFAULTS: &[(&str, &str)] = &[
         "minutes/attendance.md.j2",
         include_str!("../templates/minutes/attendance.md.j2"),
     ),
+    (
+        "minutes/pv.en.html.j2",
+        include_str!("../templates/minutes/pv.en.html.j2"),
+    ),
+    (
+        "minutes/pv.en.md.j2",
+        include_str!("../templates/minutes/pv.en.md.j2"),
+    ),
+    (
+        "minutes/attendance.en.html.j2",
+        include_str!("../templates/minutes/attendance.en.html.j2"),
+    ),
+    (
+        "minutes/attendance.en.md.j2",
+        include_str!("../templates/minutes/attendance.en.md.j2"),
+    ),
 ];
 
 /// Why a template could not be loaded, compiled or rendered.

@@ -27,6 +27,7 @@ use crate::db::{DbConn, now, write_transaction};
 use crate::error::AppError;
 use crate::services::assemblies::{self, rfc3339};
 use crate::templates::{TemplateError, Templates};
+pub use facts::Language;
 use facts::{Minutes, Signature, Written};
 
 /// A format of the minutes or of the attendance sheet.
@@ -69,6 +70,34 @@ impl Format {
             Format::Html => "text/html; charset=utf-8",
             Format::Markdown => "text/markdown; charset=utf-8",
             Format::Odt => "application/vnd.oasis.opendocument.text-flat-xml",
+        }
+    }
+}
+
+impl Language {
+    /// `fr` (the default) or `en`.
+    pub fn parse(text: Option<&str>) -> Result<Language, AppError> {
+        match text.unwrap_or("fr") {
+            "fr" => Ok(Language::Fr),
+            "en" => Ok(Language::En),
+            other => Err(AppError::bad_request(format!(
+                "lang must be fr or en, not `{other}`."
+            ))),
+        }
+    }
+
+    /// The template of a document: `minutes/pv.md.j2`, `minutes/pv.en.md.j2`.
+    fn template(self, document: &str, format: Format) -> String {
+        match self {
+            Language::Fr => format!("minutes/{document}.{}.j2", format.extension()),
+            Language::En => format!("minutes/{document}.en.{}.j2", format.extension()),
+        }
+    }
+
+    fn suffix(self) -> &'static str {
+        match self {
+            Language::Fr => "",
+            Language::En => "-en",
         }
     }
 }
@@ -307,7 +336,7 @@ pub fn sign(
             let mut w = written(&current);
             w.signatures = signatures.clone();
             let model = facts::gather(conn, id, &w)?;
-            let content = render_facts(templates, &model, Format::Markdown, None)?;
+            let content = render_facts(templates, &model, Format::Markdown, None, Language::Fr)?;
             let digest = hex::encode(Sha256::digest(content.as_bytes()));
             let model_json =
                 serde_json::to_string(&model).map_err(|e| AppError::internal(e.into()))?;
@@ -377,10 +406,11 @@ fn render_facts(
     model: &Minutes,
     format: Format,
     digest: Option<&str>,
+    lang: Language,
 ) -> Result<String, AppError> {
     let mut ctx = serde_json::to_value(model).map_err(|e| AppError::internal(e.into()))?;
     ctx["digest"] = json!(digest);
-    let name = format!("minutes/pv.{}.j2", format.extension());
+    let name = lang.template("pv", format);
     templates.render(&name, &ctx).map_err(template_error)
 }
 
@@ -392,8 +422,8 @@ pub fn digest_footer(digest: &str) -> String {
     )
 }
 
-/// The minutes in a format: a signed version from what was frozen, a draft
-/// from the current facts.
+/// The minutes in French in a format: a signed version from what was
+/// frozen, a draft from the current facts.
 pub fn render(
     conn: &mut DbConn,
     templates: &Templates,
@@ -401,8 +431,41 @@ pub fn render(
     format: Format,
     version: Option<i64>,
 ) -> Result<Document, AppError> {
+    render_in(conn, templates, id, format, version, Language::Fr)
+}
+
+/// The minutes in a language. The English of a signed version is a
+/// translation of the same facts, printed with the digest of the signed
+/// French text.
+pub fn render_in(
+    conn: &mut DbConn,
+    templates: &Templates,
+    id: i64,
+    format: Format,
+    version: Option<i64>,
+    lang: Language,
+) -> Result<Document, AppError> {
     let r = row(conn, id, version)?;
-    let filename = format!("pv-ag-{id}-v{}.{}", r.version, format.extension());
+    let filename = format!(
+        "pv-ag-{id}-v{}{}.{}",
+        r.version,
+        lang.suffix(),
+        format.extension()
+    );
+    if lang == Language::En {
+        if format == Format::Odt {
+            return Err(AppError::bad_request(
+                "The English minutes come as html or md; the editable ODT is in French.",
+            ));
+        }
+        let model = facts::gather_in(conn, id, &written(&r), lang)?;
+        let digest = r.digest.as_deref().filter(|_| r.status == "signed");
+        return Ok(Document {
+            body: render_facts(templates, &model, format, digest, lang)?,
+            format,
+            filename,
+        });
+    }
     let frozen = (r.status == "signed")
         .then(|| Some((r.content.clone()?, r.digest.clone()?, r.model.clone()?)))
         .flatten();
@@ -413,11 +476,11 @@ pub fn render(
         Some((_, digest, model)) => {
             let model: Minutes = serde_json::from_str(&model)
                 .map_err(|e| AppError::internal(anyhow::anyhow!("stored minutes: {e}")))?;
-            render_facts(templates, &model, format, Some(&digest))?
+            render_facts(templates, &model, format, Some(&digest), lang)?
         }
         None => {
             let model = facts::gather(conn, id, &written(&r))?;
-            render_facts(templates, &model, format, None)?
+            render_facts(templates, &model, format, None, lang)?
         }
     };
     Ok(Document {
@@ -427,25 +490,36 @@ pub fn render(
     })
 }
 
-/// The attendance sheet, HTML or Markdown.
+/// The attendance sheet in French, HTML or Markdown.
 pub fn attendance_sheet(
     conn: &mut DbConn,
     templates: &Templates,
     id: i64,
     format: Format,
 ) -> Result<Document, AppError> {
+    attendance_sheet_in(conn, templates, id, format, Language::Fr)
+}
+
+/// The attendance sheet in a language, HTML or Markdown.
+pub fn attendance_sheet_in(
+    conn: &mut DbConn,
+    templates: &Templates,
+    id: i64,
+    format: Format,
+    lang: Language,
+) -> Result<Document, AppError> {
     if format == Format::Odt {
         return Err(AppError::bad_request(
             "The attendance sheet comes as html or md.",
         ));
     }
-    let model = facts::gather(conn, id, &Written::default())?;
+    let model = facts::gather_in(conn, id, &Written::default(), lang)?;
     let sheet = sheet::gather(conn, id, &model)?;
-    let name = format!("minutes/attendance.{}.j2", format.extension());
+    let name = lang.template("attendance", format);
     let ctx: Value = serde_json::to_value(&sheet).map_err(|e| AppError::internal(e.into()))?;
     Ok(Document {
         body: templates.render(&name, &ctx).map_err(template_error)?,
         format,
-        filename: format!("presence-ag-{id}.{}", format.extension()),
+        filename: format!("presence-ag-{id}{}.{}", lang.suffix(), format.extension()),
     })
 }

@@ -21,6 +21,7 @@ both_backends!(
     a_template_override_changes_the_wording_and_a_broken_one_is_reported,
     the_cli_writes_the_minutes,
     the_archive_holds_every_document_of_the_assembly,
+    english_minutes_and_attendance_sheet,
 );
 
 /// A choice for the voter `i` (0-based, across colleges) of college `c`.
@@ -631,4 +632,104 @@ async fn the_archive_holds_every_document_of_the_assembly(app: TestApp) {
         .get_api("/api/v1/assemblies/999999/archive", Some(&vote.token))
         .await;
     assert_eq!(error_code(res, 404).await, "not_found");
+}
+
+/// `12 March 2026` for the meeting's day.
+fn meeting_day_en() -> String {
+    const MONTHS: [&str; 12] = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ];
+    let when = chrono::DateTime::parse_from_rfc3339(&in_a_month()).expect("instant");
+    format!(
+        "{} {} {}",
+        when.day(),
+        MONTHS[when.month0() as usize],
+        when.year()
+    )
+}
+
+async fn english_minutes_and_attendance_sheet(app: TestApp) {
+    let vote = Vote::new(&app, &["50", "30", "20"], "combined", 1).await;
+    run_assembly(&vote).await;
+    close_assembly(&vote).await;
+    let base = format!("/api/v1/assemblies/{}/minutes", vote.assembly);
+    let facts = [
+        "Minutes of the combined (ordinary and extraordinary) general assembly".to_string(),
+        meeting_day_en(),
+        "at 14:00".into(),
+        "The assembly meets on first call.".into(),
+        "Chair: Alice Martin".into(),
+        "27 associate(s) on the voter roll".into(),
+        "26 associate(s) took part".into(),
+        "Resolution no. 1 adopted with 59.00 %".into(),
+        "Resolution no. 2 adopted with 69.23 %".into(),
+        "Resolution no. 3 rejected with 29.00 %".into(),
+        "option R".into(),
+        "strictly more than 50.00 %".into(),
+        "at least 66.67 %".into(),
+        "for a quorum of 25.00 % (1/4)".into(),
+        "Draft minutes, not signed.".into(),
+    ];
+    for format in ["md", "html"] {
+        let (status, body) = get_text(&vote, &format!("{base}?format={format}&lang=en")).await;
+        assert_eq!(status, 200, "{format}");
+        let text = match format {
+            "md" => body.split_whitespace().collect::<Vec<_>>().join(" "),
+            _ => text_of(&body),
+        };
+        for fact in &facts {
+            assert!(
+                text.contains(fact.as_str()),
+                "{format} lacks `{fact}`:\n{text}"
+            );
+        }
+        for cell in ["50.00 %", "30.00 %", "60.00 %", "100.00 %"] {
+            assert!(text.contains(cell), "{format} lacks `{cell}`");
+        }
+        assert!(!text.contains("59,00"), "{format}: no French number");
+    }
+    let sheet = format!("/api/v1/assemblies/{}/attendance-sheet", vote.assembly);
+    for format in ["md", "html"] {
+        let (status, body) = get_text(&vote, &format!("{sheet}?format={format}&lang=en")).await;
+        assert_eq!(status, 200, "{format}");
+        let text = if format == "html" {
+            text_of(&body)
+        } else {
+            body
+        };
+        for fact in [
+            "Attendance sheet",
+            "Beneficiary",
+            "represented by Votant0- 0",
+            "proxies of: Autre 0",
+            "Present: 25",
+            "Represented: 1",
+            "Took part: 26; absent: 1",
+            "certified accurate by the bureau",
+        ] {
+            assert!(text.contains(fact), "{format} lacks `{fact}`:\n{text}");
+        }
+    }
+    let res = app
+        .get_api(&format!("{base}?format=md&lang=de"), Some(&vote.token))
+        .await;
+    assert_eq!(error_code(res, 400).await, "bad_request");
+    let res = app
+        .get_api(&format!("{base}?format=odt&lang=en"), Some(&vote.token))
+        .await;
+    assert_eq!(error_code(res, 400).await, "bad_request");
+    // The French stays the default.
+    let (_, md) = get_text(&vote, &format!("{base}?format=md")).await;
+    assert!(md.contains("adoptée à 59,00 %"));
 }

@@ -221,6 +221,31 @@ struct StoredCollege {
     for_share: Option<String>,
 }
 
+/// The language the minutes are written in: French, the legal text, or
+/// English (numbers `57.50 %`, rules and verdicts in English words).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Language {
+    #[default]
+    Fr,
+    En,
+}
+
+/// `"57.50"` → `"57,50 %"` in French, `"57.50 %"` in English.
+pub fn percent_in(lang: Language, dotted: &str) -> String {
+    match lang {
+        Language::Fr => percent_fr(dotted),
+        Language::En => format!("{dotted} %"),
+    }
+}
+
+/// `"23/40"` → `"57,50 %"` / `"57.50 %"`; the text itself if not a fraction.
+pub fn fraction_percent_in(lang: Language, fraction: &str) -> String {
+    match parse_fraction(fraction) {
+        Ok(f) => percent_in(lang, &percent_2dp(&f)),
+        Err(_) => fraction.to_string(),
+    }
+}
+
 /// `"57.50"` → `"57,50 %"`.
 pub fn percent_fr(dotted: &str) -> String {
     format!("{} %", dotted.replace('.', ","))
@@ -250,11 +275,11 @@ pub fn role_fr(role: &str) -> &'static str {
     }
 }
 
-fn participation(q: &QuorumView) -> Participation {
+fn participation(q: &QuorumView, lang: Language) -> Participation {
     let counted_percent = if q.members == 0 {
-        "0,00 %".to_string()
+        percent_in(lang, "0.00")
     } else {
-        fraction_percent_fr(&format!("{}/{}", q.counted, q.members))
+        fraction_percent_in(lang, &format!("{}/{}", q.counted, q.members))
     };
     Participation {
         members: q.members,
@@ -263,7 +288,7 @@ fn participation(q: &QuorumView) -> Participation {
         represented: q.represented,
         correspondence: q.correspondence,
         counted: q.counted,
-        fraction_percent: fraction_percent_fr(&q.fraction),
+        fraction_percent: fraction_percent_in(lang, &q.fraction),
         fraction: q.fraction.clone(),
         required: q.required,
         reached: q.reached,
@@ -272,7 +297,7 @@ fn participation(q: &QuorumView) -> Participation {
 }
 
 /// The quorum recorded on a resolution when its vote opened.
-fn recorded_quorum(r: &Resolution) -> Option<Participation> {
+fn recorded_quorum(r: &Resolution, lang: Language) -> Option<Participation> {
     let stored = r.quorum.as_deref()?;
     let value: Value = serde_json::from_str(stored).ok()?;
     let n = |key: &str| value[key].as_u64().unwrap_or(0);
@@ -288,10 +313,13 @@ fn recorded_quorum(r: &Resolution) -> Option<Participation> {
         reached: value["reached"].as_bool().unwrap_or(false),
         by_college: Vec::new(),
     };
-    Some(participation(&q))
+    Some(participation(&q, lang))
 }
 
-fn rule_in_words(s: &Stored) -> String {
+fn rule_in_words(s: &Stored, lang: Language) -> String {
+    if lang == Language::En {
+        return rule_in_english(s);
+    }
     let comparison = if s.comparison == "at_least" {
         "au moins égale à"
     } else {
@@ -318,7 +346,61 @@ fn rule_in_words(s: &Stored) -> String {
     format!("{base} ; vote pondéré par collège, {option}")
 }
 
-fn result_facts(stored: &str) -> Option<ResultFacts> {
+/// The rule applied, in English words.
+fn rule_in_english(s: &Stored) -> String {
+    let comparison = if s.comparison == "at_least" {
+        "at least"
+    } else {
+        "strictly more than"
+    };
+    let abstentions = if s.abstentions == "against" {
+        "abstentions are counted among the votes cast, as votes against"
+    } else {
+        "abstentions are not votes cast"
+    };
+    let base = format!(
+        "majority required: share of votes for {comparison} {} ({}); {abstentions}",
+        fraction_percent_in(Language::En, &s.required),
+        s.required
+    );
+    if !s.weighted {
+        return format!("{base}; one vote per associate, not weighted by college");
+    }
+    let option = if s.empty_college == "total" {
+        "option T: a college with no vote cast keeps its weight and counts neither for nor against"
+    } else {
+        "option R: the weight of a college with no vote cast is shared among the others in proportion to their weights"
+    };
+    format!("{base}; vote weighted by college, {option}")
+}
+
+fn verdict_in(lang: Language, s: &Stored, cast: u64, for_percent: &str) -> String {
+    let en = lang == Language::En;
+    if !s.quorum_reached {
+        if en {
+            "rejected, the quorum not being reached".into()
+        } else {
+            "rejetée, faute de quorum".into()
+        }
+    } else if s.counts.ballots == 0 || cast == 0 {
+        if en {
+            "rejected, no vote being cast".into()
+        } else {
+            "rejetée, faute de voix exprimées".into()
+        }
+    } else {
+        let word = match (s.adopted, en) {
+            (true, false) => "adoptée",
+            (false, false) => "rejetée",
+            (true, true) => "adopted",
+            (false, true) => "rejected",
+        };
+        let with = if en { "with" } else { "à" };
+        format!("{word} {with} {for_percent}")
+    }
+}
+
+fn result_facts(stored: &str, lang: Language) -> Option<ResultFacts> {
     let s: Stored = serde_json::from_str(stored).ok()?;
     let abstentions_cast = s.abstentions == "against";
     let cast = |f: u64, a: u64, x: u64| if abstentions_cast { f + a + x } else { f + a };
@@ -327,7 +409,7 @@ fn result_facts(stored: &str) -> Option<ResultFacts> {
         .iter()
         .map(|c| CollegeRow {
             name: c.name.clone(),
-            weight: percent_fr(&c.weight),
+            weight: percent_in(lang, &c.weight),
             for_: c.for_,
             against: c.against,
             abstain: c.abstain,
@@ -335,21 +417,13 @@ fn result_facts(stored: &str) -> Option<ResultFacts> {
             share: c
                 .for_share
                 .as_deref()
-                .map(fraction_percent_fr)
+                .map(|f| fraction_percent_in(lang, f))
                 .unwrap_or_else(|| "—".into()),
         })
         .collect();
-    let for_percent = percent_fr(&s.for_percent);
-    let verdict = if !s.quorum_reached {
-        "rejetée, faute de quorum".to_string()
-    } else if s.counts.ballots == 0 || cast(s.counts.for_, s.counts.against, s.counts.abstain) == 0
-    {
-        "rejetée, faute de voix exprimées".to_string()
-    } else if s.adopted {
-        format!("adoptée à {for_percent}")
-    } else {
-        format!("rejetée à {for_percent}")
-    };
+    let for_percent = percent_in(lang, &s.for_percent);
+    let all_cast = cast(s.counts.for_, s.counts.against, s.counts.abstain);
+    let verdict = verdict_in(lang, &s, all_cast, &for_percent);
     Some(ResultFacts {
         colleges,
         totals: Totals {
@@ -359,12 +433,12 @@ fn result_facts(stored: &str) -> Option<ResultFacts> {
             cast: cast(s.counts.for_, s.counts.against, s.counts.abstain),
             ballots: s.counts.ballots,
         },
-        rule: rule_in_words(&s),
+        rule: rule_in_words(&s, lang),
         for_share: s.for_share.clone(),
         for_percent,
         against_share: s.against_share.clone(),
-        against_percent: percent_fr(&s.against_percent),
-        required_percent: fraction_percent_fr(&s.required),
+        against_percent: percent_in(lang, &s.against_percent),
+        required_percent: fraction_percent_in(lang, &s.required),
         required: s.required,
         comparison: s.comparison,
         quorum_reached: s.quorum_reached,
@@ -383,8 +457,18 @@ pub struct Written {
     pub signatures: Vec<Signature>,
 }
 
-/// Gathers the facts of an assembly's minutes from the database.
+/// Gathers the facts of an assembly's minutes from the database, in French.
 pub fn gather(conn: &mut DbConn, id: i64, written: &Written) -> Result<Minutes, AppError> {
+    gather_in(conn, id, written, Language::Fr)
+}
+
+/// Gathers the facts, their numbers and words in `lang`.
+pub fn gather_in(
+    conn: &mut DbConn,
+    id: i64,
+    written: &Written,
+    lang: Language,
+) -> Result<Minutes, AppError> {
     let a: Assembly = assemblies::find(conn, id)?;
     let view = AssemblyView::from(&a);
     let coop = cooperative::load(conn)?;
@@ -404,7 +488,7 @@ pub fn gather(conn: &mut DbConn, id: i64, written: &Written) -> Result<Minutes, 
     let overall = if a.status == "draft" {
         None
     } else {
-        Some(participation(&attendance::quorum(conn, id, None)?))
+        Some(participation(&attendance::quorum(conn, id, None)?, lang))
     };
     let resolutions = Resolution::of_assembly(conn, id)?;
     let agenda = resolutions
@@ -417,7 +501,7 @@ pub fn gather(conn: &mut DbConn, id: i64, written: &Written) -> Result<Minutes, 
     let resolutions = resolutions
         .iter()
         .map(|r| {
-            let quorum = recorded_quorum(r).filter(|q| Some(q) != overall.as_ref());
+            let quorum = recorded_quorum(r, lang).filter(|q| Some(q) != overall.as_ref());
             ResolutionFacts {
                 number: r.number,
                 id: r.id,
@@ -438,7 +522,7 @@ pub fn gather(conn: &mut DbConn, id: i64, written: &Written) -> Result<Minutes, 
                     .cloned()
                     .unwrap_or_default(),
                 quorum,
-                result: r.result.as_deref().and_then(result_facts),
+                result: r.result.as_deref().and_then(|j| result_facts(j, lang)),
             }
         })
         .collect();
@@ -450,10 +534,10 @@ pub fn gather(conn: &mut DbConn, id: i64, written: &Written) -> Result<Minutes, 
         correspondence: 0,
         counted: 0,
         fraction: "0/1".into(),
-        fraction_percent: "0,00 %".into(),
+        fraction_percent: percent_in(lang, "0.00"),
         required: 0,
         reached: false,
-        counted_percent: "0,00 %".into(),
+        counted_percent: percent_in(lang, "0.00"),
     };
     Ok(Minutes {
         cooperative: CooperativeFacts {
@@ -519,12 +603,20 @@ mod tests {
             "required": "1/2", "comparison": "greater", "abstentions": "excluded",
             "empty_college": "renormalise", "quorum_reached": true, "adopted": true, "chain_head": "ab"
         });
-        let r = result_facts(&stored.to_string()).unwrap();
+        let r = result_facts(&stored.to_string(), Language::Fr).unwrap();
         assert_eq!(r.verdict, "adoptée à 60,00 %");
         assert_eq!(r.colleges[0].cast, 5);
         assert_eq!(r.colleges[0].share, "60,00 %");
         assert_eq!(r.colleges[1].share, "—");
         assert!(r.rule.contains("option R"), "{}", r.rule);
         assert!(r.rule.contains("strictement supérieure à 50,00 %"));
+        let en = result_facts(&stored.to_string(), Language::En).unwrap();
+        assert_eq!(en.verdict, "adopted with 60.00 %");
+        assert_eq!(en.colleges[0].share, "60.00 %");
+        assert!(
+            en.rule.contains("strictly more than 50.00 %"),
+            "{}",
+            en.rule
+        );
     }
 }

@@ -31,6 +31,7 @@ pub struct SheetLine {
     pub name: String,
     pub college: String,
     pub category: String,
+    pub category_en: String,
     pub mode: String,
     /// "Présent", "À distance", "Représenté", "Par correspondance".
     pub mode_fr: String,
@@ -113,6 +114,9 @@ pub fn gather(conn: &mut DbConn, id: i64, facts: &Minutes) -> Result<Sheet, AppE
             college: colleges.get(&voter.college_id).cloned().unwrap_or_default(),
             category: Category::parse(&voter.category)
                 .map(|c| c.label_fr().to_string())
+                .unwrap_or_else(|_| voter.category.clone()),
+            category_en: Category::parse(&voter.category)
+                .map(|c| c.label_en().to_string())
                 .unwrap_or_else(|_| voter.category.clone()),
             mode: att.mode.clone(),
             mode_fr: mode_fr(&att.mode).into(),

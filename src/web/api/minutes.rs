@@ -7,7 +7,7 @@ use serde::Deserialize;
 use crate::db::models::account::Role;
 use crate::error::AppError;
 use crate::services::minutes::archive::{self, Archive};
-use crate::services::minutes::{self, Document, Format, MinutesInput};
+use crate::services::minutes::{self, Document, Format, Language, MinutesInput};
 use crate::services::voting;
 use crate::web::AppState;
 use crate::web::api::{ApiAccount, JsonBody};
@@ -24,6 +24,7 @@ type Answer = Result<HttpResponse, AppError>;
 pub struct DocumentQuery {
     format: Option<String>,
     version: Option<i64>,
+    lang: Option<String>,
 }
 
 /// The document as an answer: its type, a file name, and for HTML a policy
@@ -52,11 +53,12 @@ pub async fn show(
 ) -> Answer {
     caller.require(EVERYONE)?;
     let format = Format::parse(query.format.as_deref())?;
+    let lang = Language::parse(query.lang.as_deref())?;
     let (id, version) = (id.into_inner(), query.version);
     let app = state.clone();
     let doc = state
         .db
-        .run(move |conn| minutes::render(conn, &app.templates, id, format, version))
+        .run(move |conn| minutes::render_in(conn, &app.templates, id, format, version, lang))
         .await?;
     Ok(document(doc))
 }
@@ -138,6 +140,7 @@ pub async fn correct(state: web::Data<AppState>, caller: ApiAccount, id: Id) -> 
 #[serde(deny_unknown_fields)]
 pub struct FormatQuery {
     format: Option<String>,
+    lang: Option<String>,
 }
 
 /// `GET /assemblies/{id}/attendance-sheet?format=html|md`.
@@ -149,11 +152,12 @@ pub async fn attendance_sheet(
 ) -> Answer {
     caller.require(EVERYONE)?;
     let format = Format::parse(query.format.as_deref())?;
+    let lang = Language::parse(query.lang.as_deref())?;
     let id = id.into_inner();
     let app = state.clone();
     let doc = state
         .db
-        .run(move |conn| minutes::attendance_sheet(conn, &app.templates, id, format))
+        .run(move |conn| minutes::attendance_sheet_in(conn, &app.templates, id, format, lang))
         .await?;
     Ok(document(doc))
 }

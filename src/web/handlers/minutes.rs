@@ -11,7 +11,7 @@ use crate::db::DbConn;
 use crate::db::models::resolution::Resolution;
 use crate::error::AppError;
 use crate::services::minutes::archive;
-use crate::services::minutes::{Format, MinutesInput};
+use crate::services::minutes::{Format, Language, MinutesInput};
 use crate::services::{assemblies, minutes};
 use crate::web::AppState;
 use crate::web::api::minutes::{archive_file, document};
@@ -27,6 +27,7 @@ pub struct DocumentQuery {
     format: Option<String>,
     version: Option<i64>,
     done: Option<String>,
+    lang: Option<String>,
 }
 
 fn load(conn: &mut DbConn, id: i64) -> Result<MinutesPage, AppError> {
@@ -60,10 +61,11 @@ pub async fn show(
         ));
     }
     let format = Format::parse(query.format.as_deref())?;
+    let lang = Language::parse(query.lang.as_deref())?;
     let app = state.clone();
     let doc = state
         .db
-        .run(move |conn| minutes::render(conn, &app.templates, id, format, version))
+        .run(move |conn| minutes::render_in(conn, &app.templates, id, format, version, lang))
         .await?;
     Ok(document(doc))
 }
@@ -213,11 +215,12 @@ pub async fn sheet(
 ) -> PageResult {
     user.require(STAFF)?;
     let format = Format::parse(query.format.as_deref())?;
+    let lang = Language::parse(query.lang.as_deref())?;
     let id = path.into_inner();
     let app = state.clone();
     let doc = state
         .db
-        .run(move |conn| minutes::attendance_sheet(conn, &app.templates, id, format))
+        .run(move |conn| minutes::attendance_sheet_in(conn, &app.templates, id, format, lang))
         .await?;
     Ok(document(doc))
 }

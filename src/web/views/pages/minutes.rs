@@ -98,6 +98,14 @@ fn documents(lang: Lang, a: &Assembly) -> Markup {
                 " "
                 a href=(format!("{base}/archive")) { (lang.tr("Archive complète (ZIP)", "Full archive (ZIP)")) }
             }
+            p.actions {
+                (lang.tr("En anglais (traduction) : ", "In English (translation): "))
+                a href=(format!("{base}/minutes?format=html&lang=en")) { (lang.tr("procès-verbal", "minutes")) }
+                " · "
+                a href=(format!("{base}/minutes?format=md&lang=en")) { "Markdown" }
+                " · "
+                a href=(format!("{base}/attendance-sheet?lang=en")) { (lang.tr("feuille de présence", "attendance sheet")) }
+            }
         }
     }
 }
