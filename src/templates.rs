@@ -92,6 +92,10 @@ pub const DEFAULTS: &[(&str, &str)] = &[
         include_str!("../templates/minutes/pv.en.md.j2"),
     ),
     (
+        "minutes/pv.en.fodt.j2",
+        include_str!("../templates/minutes/pv.en.fodt.j2"),
+    ),
+    (
         "minutes/attendance.en.html.j2",
         include_str!("../templates/minutes/attendance.en.html.j2"),
     ),

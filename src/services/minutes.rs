@@ -453,11 +453,6 @@ pub fn render_in(
         format.extension()
     );
     if lang == Language::En {
-        if format == Format::Odt {
-            return Err(AppError::bad_request(
-                "The English minutes come as html or md; the editable ODT is in French.",
-            ));
-        }
         let model = facts::gather_in(conn, id, &written(&r), lang)?;
         let digest = r.digest.as_deref().filter(|_| r.status == "signed");
         return Ok(Document {

@@ -681,7 +681,7 @@ async fn english_minutes_and_attendance_sheet(app: TestApp) {
         "for a quorum of 25.00 % (1/4)".into(),
         "Draft minutes, not signed.".into(),
     ];
-    for format in ["md", "html"] {
+    for format in ["md", "html", "odt"] {
         let (status, body) = get_text(&vote, &format!("{base}?format={format}&lang=en")).await;
         assert_eq!(status, 200, "{format}");
         let text = match format {
@@ -725,10 +725,8 @@ async fn english_minutes_and_attendance_sheet(app: TestApp) {
         .get_api(&format!("{base}?format=md&lang=de"), Some(&vote.token))
         .await;
     assert_eq!(error_code(res, 400).await, "bad_request");
-    let res = app
-        .get_api(&format!("{base}?format=odt&lang=en"), Some(&vote.token))
-        .await;
-    assert_eq!(error_code(res, 400).await, "bad_request");
+    let (_, odt) = get_text(&vote, &format!("{base}?format=odt&lang=en")).await;
+    assert!(odt.starts_with("<?xml") && odt.contains("fo:language=\"en\""));
     // The French stays the default.
     let (_, md) = get_text(&vote, &format!("{base}?format=md")).await;
     assert!(md.contains("adoptée à 59,00 %"));

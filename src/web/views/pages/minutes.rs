@@ -104,6 +104,8 @@ fn documents(lang: Lang, a: &Assembly) -> Markup {
                 " · "
                 a href=(format!("{base}/minutes?format=md&lang=en")) { "Markdown" }
                 " · "
+                a href=(format!("{base}/minutes?format=odt&lang=en")) { "ODT" }
+                " · "
                 a href=(format!("{base}/attendance-sheet?lang=en")) { (lang.tr("feuille de présence", "attendance sheet")) }
             }
         }
