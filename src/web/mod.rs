@@ -135,7 +135,10 @@ fn page_table() -> RouteTable {
         .get("/assemblies/{id:\\d+}/events", handlers::live::events)
         .get("/assemblies/{id:\\d+}/minutes", handlers::minutes::show)
         .post("/assemblies/{id:\\d+}/minutes", handlers::minutes::save)
-        .post("/assemblies/{id:\\d+}/minutes/sign", handlers::minutes::sign)
+        .post(
+            "/assemblies/{id:\\d+}/minutes/sign",
+            handlers::minutes::sign,
+        )
         .post(
             "/assemblies/{id:\\d+}/minutes/corrections",
             handlers::minutes::correct,
