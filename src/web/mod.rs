@@ -150,6 +150,7 @@ fn page_table() -> RouteTable {
         .get("/assemblies/{id:\\d+}/archive", handlers::minutes::archive)
         .get("/vote/{token}", handlers::vote::show)
         .post("/vote/{token}", handlers::vote::cast)
+        .post("/vote/{token}/check-in", handlers::vote::check_in)
         .get("/healthz", handlers::health::check)
         .get("/static/{file}", handlers::assets::serve)
 }

@@ -150,6 +150,7 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("GET", "/assemblies/{id:\\d+}/archive", STAFF),
     ("GET", "/vote/{token}", EVERYONE),
     ("POST", "/vote/{token}", EVERYONE),
+    ("POST", "/vote/{token}/check-in", EVERYONE),
     ("GET", "/healthz", EVERYONE),
     ("GET", "/static/{file}", EVERYONE),
 ];
@@ -502,6 +503,7 @@ fn body_for(method: &str, pattern: &str, fx: &Fixture, n: usize) -> Body {
             ("majority", "ordinary"),
         ]),
         ("POST", "/assemblies/{id:\\d+}/attendance/{associate:\\d+}") => f(&[("mode", "present")]),
+        ("POST", "/vote/{token}/check-in") => Body::Form(vec![("form_key", fx.form_key.clone())]),
         ("POST", "/vote/{token}") => Body::Form(vec![
             ("form_key", fx.form_key.clone()),
             ("resolution_id", fx.resolution.to_string()),

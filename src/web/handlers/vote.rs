@@ -95,10 +95,17 @@ fn load(conn: &mut DbConn, caster: Caster) -> Result<VoteScreen, AppError> {
             });
         }
     }
+    let may_check_in = !attending
+        && assembly.status == "open"
+        && assembly.remote
+        && crate::services::cooperative::load(conn)?
+            .rules
+            .remote_participation;
     Ok(VoteScreen {
         my_name: name(conn, me)?,
         assembly,
         attending,
+        may_check_in,
         open,
         blocks,
     })
@@ -205,4 +212,38 @@ pub async fn cast(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+#[derive(Deserialize)]
+pub struct CheckInValues {
+    #[serde(default)]
+    form_key: String,
+}
+
+/// `POST /vote/{token}/check-in`: the voter joins remotely (the same rule
+/// as the API's check-in). The form key proves the form came from the page.
+pub async fn check_in(
+    state: web::Data<AppState>,
+    lang: Lang,
+    path: web::Path<String>,
+    form: web::Form<CheckInValues>,
+) -> PageResult {
+    let token = path.into_inner();
+    let Some(caster) = caster(&state, &token).await? else {
+        return Ok(invalid_link(lang));
+    };
+    let expected = form_key(&token);
+    if !bool::from(form.form_key.as_bytes().ct_eq(expected.as_bytes())) {
+        return Err(AppError::forbidden().into());
+    }
+    let assembly_id = caster.only_assembly.ok_or_else(AppError::forbidden)?;
+    state
+        .db
+        .run(move |conn| {
+            crate::services::attendance::check_in(conn, None, assembly_id, caster.associate_id)
+        })
+        .await?;
+    Ok(HttpResponse::SeeOther()
+        .insert_header((actix_web::http::header::LOCATION, format!("/vote/{token}")))
+        .finish())
 }

@@ -15,6 +15,9 @@ pub struct VoteScreen {
     pub my_name: String,
     /// In the room or remotely: may vote.
     pub attending: bool,
+    /// The assembly is open and offers remote participation: the voter may
+    /// join from here.
+    pub may_check_in: bool,
     pub open: Option<Resolution>,
     /// Mine first, then one per proxy held (only while a resolution is open).
     pub blocks: Vec<Block>,
@@ -46,6 +49,9 @@ pub fn view(lang: Lang, token: &str, form_key: &str, s: &VoteScreen) -> Markup {
             div.vote {
                 p.muted { (a.title) " — " (labels::when(lang, a.starts_at)) }
                 p { (lang.tr("Bonjour ", "Hello ")) strong { (s.my_name) } }
+                @if s.may_check_in {
+                    (check_in(lang, &here, form_key))
+                }
                 @match (&s.open, a.status.as_str()) {
                     (_, "draft" | "convened") => {
                         p { (lang.tr("L'assemblée n'est pas encore ouverte. Lieu : ", "The assembly is not open yet. Place: ")) (a.place) }
@@ -63,7 +69,9 @@ pub fn view(lang: Lang, token: &str, form_key: &str, s: &VoteScreen) -> Markup {
                             h1 { (lang.tr("Résolution n° ", "Resolution no. ")) (r.number) " — " (r.title) }
                             @if !r.text.is_empty() { p.resolution-text { (r.text) } }
                         }
-                        @if !s.attending {
+                        @if s.may_check_in {
+                            // The check-in form is shown above.
+                        } @else if !s.attending {
                             p.notice { (lang.tr(
                                 "Vous n'êtes pas enregistré comme présent : passez à l'accueil pour pouvoir voter.",
                                 "You are not recorded as attending: go to the desk to be able to vote.",
@@ -148,4 +156,18 @@ pub fn message(lang: Lang, title: &str, text: &str, back: Option<&str>) -> Marku
             }
         },
     )
+}
+
+/// Joining remotely from the voter's own link (CONTRACT.md check-in).
+fn check_in(lang: Lang, here: &str, form_key: &str) -> Markup {
+    html! {
+        form.vote-check-in method="post" action=(format!("{here}/check-in")) {
+            input type="hidden" name="form_key" value=(form_key);
+            p { (lang.tr(
+                "L'assemblée est ouverte et propose la participation à distance. Vous n'êtes pas enregistré comme présent.",
+                "The assembly is open and offers remote participation. You are not recorded as attending.",
+            )) }
+            button.big type="submit" { (lang.tr("Je participe à distance", "I take part remotely")) }
+        }
+    }
 }
