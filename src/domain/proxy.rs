@@ -69,6 +69,16 @@ impl ProxyRule {
     }
 }
 
+/// A proxy given to nobody (RULES 5, L225-106, E12) votes FOR the
+/// resolutions the board presents or approves, AGAINST all others.
+pub fn blank_proxy_choice(board_approved: bool) -> super::tally::Choice {
+    if board_approved {
+        super::tally::Choice::For
+    } else {
+        super::tally::Choice::Against
+    }
+}
+
 pub fn check_proxy(f: &ProxyFacts) -> Result<(), ProxyRule> {
     if f.principal_id == f.holder_id {
         return Err(ProxyRule::ToSelf);
@@ -102,6 +112,13 @@ mod tests {
             holder_holds: 0,
             cap: Some(2),
         }
+    }
+
+    #[test]
+    fn a_blank_proxy_follows_the_board() {
+        use crate::domain::tally::Choice;
+        assert_eq!(blank_proxy_choice(true), Choice::For);
+        assert_eq!(blank_proxy_choice(false), Choice::Against);
     }
 
     #[test]

@@ -30,11 +30,29 @@ pub fn reached(counted: u64, members: u64, fraction: &Fraction) -> bool {
     BigInt::from(counted) * fraction.denom() >= BigInt::from(members) * fraction.numer()
 }
 
+/// Whether a way of taking part counts toward the quorum (RULES 13.2): present,
+/// deemed present (remote), represented, or a postal form received in time —
+/// everything but absent.
+pub fn counts_for_quorum(mode: &str) -> bool {
+    matches!(
+        mode,
+        "present" | "remote" | "represented" | "correspondence"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::fraction::{int, ratio};
     use super::super::rules::{Call, LegalForm, MajorityKind, Rules};
     use super::*;
+
+    #[test]
+    fn everything_but_absence_counts_for_the_quorum() {
+        for mode in ["present", "remote", "represented", "correspondence"] {
+            assert!(counts_for_quorum(mode), "{mode}");
+        }
+        assert!(!counts_for_quorum("absent"));
+    }
     use proptest::prelude::*;
 
     #[test]

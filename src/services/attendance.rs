@@ -221,7 +221,7 @@ pub fn quorum(
     let roll = Voter::roll(conn, assembly_id)?;
     let present = Attendance::of_assembly(conn, assembly_id)?;
     let count = |mode: &str| present.iter().filter(|x| x.mode == mode).count() as u64;
-    let counts_for_quorum = |x: &&Attendance| x.mode != "absent";
+    let counts_for_quorum = |x: &&Attendance| quorum::counts_for_quorum(&x.mode);
     let members = roll.len() as u64;
     let counted = present.iter().filter(counts_for_quorum).count() as u64;
     let mut colleges: Vec<i64> = roll.iter().map(|v| v.college_id).collect();

@@ -435,11 +435,7 @@ pub fn close(conn: &mut DbConn, account_id: Option<i64>, id: i64) -> Result<Valu
                 "Only an open resolution can be closed.",
             ));
         }
-        let board_line = if r.board_approved {
-            Choice::For
-        } else {
-            Choice::Against
-        };
+        let board_line = crate::domain::proxy::blank_proxy_choice(r.board_approved);
         for blank in Attendance::of_assembly(conn, r.assembly_id)?
             .into_iter()
             .filter(|x| x.mode == "represented" && x.proxy_holder_id.is_none())
