@@ -79,9 +79,22 @@ impl AppError {
             .with_details(json!({ "retry_after_seconds": retry_after_seconds }))
     }
 
-    /// Seconds to wait before trying again, for a 429.
+    /// The database does not answer: fail fast, and say when to retry.
+    pub fn unavailable() -> AppError {
+        AppError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "database_unavailable",
+            "The database does not answer right now; nothing was changed. Try again in a few seconds.",
+        )
+        .with_details(json!({ "retry_after_seconds": 5 }))
+    }
+
+    /// Seconds to wait before trying again, for a 429 or a 503.
     pub fn retry_after(&self) -> Option<i64> {
-        if self.status != StatusCode::TOO_MANY_REQUESTS {
+        if !matches!(
+            self.status,
+            StatusCode::TOO_MANY_REQUESTS | StatusCode::SERVICE_UNAVAILABLE
+        ) {
             return None;
         }
         self.details.as_ref()?["retry_after_seconds"].as_i64()
@@ -105,6 +118,15 @@ impl AppError {
 
 impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> AppError {
+        // A connection lost in the middle of a request: the transaction was
+        // rolled back by the server, so nothing is half-written.
+        if let diesel::result::Error::DatabaseError(
+            diesel::result::DatabaseErrorKind::ClosedConnection,
+            _,
+        ) = e
+        {
+            return AppError::unavailable();
+        }
         AppError::internal(anyhow::Error::new(e).context("database query failed"))
     }
 }

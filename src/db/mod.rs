@@ -156,7 +156,7 @@ impl Db {
         let pool = r2d2::Pool::builder()
             .max_size(size)
             .min_idle(Some(1))
-            .connection_timeout(Duration::from_secs(10))
+            .connection_timeout(Duration::from_secs(3))
             .build(Manager { url: url.clone() })
             .with_context(|| format!("cannot open a pool of {} connections", url.backend_name()))?;
         Ok(Db {
@@ -178,9 +178,10 @@ impl Db {
     {
         let pool = self.pool.clone();
         actix_web::web::block(move || {
-            let mut conn = pool
-                .get()
-                .map_err(|e| AppError::internal(anyhow::anyhow!("no database connection: {e}")))?;
+            let mut conn = pool.get().map_err(|e| {
+                tracing::warn!("no database connection: {e}");
+                AppError::unavailable()
+            })?;
             f(&mut conn)
         })
         .await

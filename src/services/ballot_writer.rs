@@ -61,7 +61,10 @@ fn run(db: Db, mut queue: mpsc::Receiver<Job>) {
         let requests: Vec<BallotRequest> = jobs.iter().map(|j| j.request).collect();
         let answers = db
             .get()
-            .map_err(AppError::internal)
+            .map_err(|e| {
+                tracing::warn!("the ballot writer has no connection: {e}");
+                AppError::unavailable()
+            })
             .and_then(|mut conn| cast_batch(&mut conn, &requests));
         match answers {
             Ok(answers) => {
@@ -72,10 +75,14 @@ fn run(db: Db, mut queue: mpsc::Receiver<Job>) {
             Err(e) => {
                 // Nothing of the batch was committed: every voter is told.
                 tracing::error!("a batch of {} ballots failed: {e:?}", requests.len());
+                let unavailable = e.status.as_u16() == 503;
                 for job in jobs {
-                    let _ = job.reply.send(Err(AppError::internal(anyhow::anyhow!(
-                        "the ballot could not be recorded"
-                    ))));
+                    let answer = if unavailable {
+                        AppError::unavailable()
+                    } else {
+                        AppError::internal(anyhow::anyhow!("the ballot could not be recorded"))
+                    };
+                    let _ = job.reply.send(Err(answer));
                 }
             }
         }

@@ -19,6 +19,7 @@ mod mail;
 mod minutes;
 mod minutes_pages;
 mod pages;
+mod pg_fault;
 mod qr_codes;
 mod register;
 mod register_pages;
