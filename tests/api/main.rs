@@ -12,6 +12,7 @@ mod cli;
 mod cooperative;
 mod crash;
 mod demo;
+mod hostile_input;
 mod import;
 mod login_limit;
 mod login_links;
