@@ -150,7 +150,10 @@ async fn sigkill_mid_vote_loses_no_acknowledged_ballot(app: TestApp) {
         }
     }
     assert_eq!(answered, VOTERS);
-    eprintln!("{} of {VOTERS} ballots acknowledged before the kill", acknowledged.len());
+    eprintln!(
+        "{} of {VOTERS} ballots acknowledged before the kill",
+        acknowledged.len()
+    );
     assert!(
         acknowledged.len() < VOTERS,
         "the kill came mid-vote ({} receipts)",
