@@ -383,6 +383,16 @@ impl CategoryRule {
     }
 }
 
+/// Who is on the voter roll of a meeting held on `meeting_day` (RULES
+/// 13.1): the associates active, admitted on or before that day.
+pub fn on_voter_roll(
+    status: Status,
+    admitted_on: chrono::NaiveDate,
+    meeting_day: chrono::NaiveDate,
+) -> bool {
+    status.is_active() && admitted_on <= meeting_day
+}
+
 /// The category rules broken by the categories of the ACTIVE associates
 /// (one entry per associate, duplicates welcome), in a stable order: count,
 /// beneficiaries, employees/producers.
@@ -410,6 +420,26 @@ pub fn category_warnings(present: &[Category]) -> Vec<CategoryRule> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_roll_holds_the_active_admitted_by_the_meeting_day() {
+        let day = |d: &str| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap_or_default();
+        assert!(on_voter_roll(
+            Status::Active,
+            day("2026-03-16"),
+            day("2026-03-16")
+        ));
+        assert!(!on_voter_roll(
+            Status::Active,
+            day("2026-03-17"),
+            day("2026-03-16")
+        ));
+        assert!(!on_voter_roll(
+            Status::Withdrawn,
+            day("2025-01-01"),
+            day("2026-03-16")
+        ));
+    }
     use super::*;
 
     fn codes(rules: &[CategoryRule]) -> Vec<&'static str> {

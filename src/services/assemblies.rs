@@ -12,6 +12,7 @@ use crate::db::models::audit;
 use crate::db::models::resolution::Resolution;
 use crate::db::{DbConn, now, write_transaction};
 use crate::domain::notice;
+use crate::domain::register::{Status, on_voter_roll};
 use crate::domain::rules::{AssemblyKind, Call};
 use crate::error::AppError;
 use crate::services::secrets;
@@ -309,7 +310,10 @@ pub fn convene(
         }
         let roll: Vec<Associate> = Associate::list(conn, &Default::default())?
             .into_iter()
-            .filter(|x| x.status == "active" && x.admitted_on <= meeting_day)
+            .filter(|x| {
+                Status::parse(&x.status)
+                    .is_ok_and(|status| on_voter_roll(status, x.admitted_on, meeting_day))
+            })
             .collect();
         let rows: Vec<(i64, i64, String)> = roll
             .iter()

@@ -132,13 +132,15 @@ pub fn record(
             recorded_by: account_id,
             created_at: now(),
         };
-        ShareMovement::insert(conn, &row)?;
-        let saved = ShareMovement::ledger(conn)?
-            .into_iter()
-            .filter(|m| m.associate_id == associate_id)
-            .max_by_key(|m| m.id)
-            .ok_or_else(|| AppError::internal(anyhow::anyhow!("the movement was not saved")))?;
-        let view = MovementView::from(&saved);
+        let view = MovementView {
+            id: ShareMovement::insert(conn, &row)?,
+            associate_id,
+            movement: row.kind.clone(),
+            shares: row.shares,
+            amount_cents: row.amount_cents,
+            on: row.on_date,
+            to_associate_id: row.to_associate_id,
+        };
         audit::record(
             conn,
             account_id,

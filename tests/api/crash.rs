@@ -9,7 +9,7 @@ use scrutin::db::{Db, DbUrl};
 use scrutin::services::{accounts, assemblies, attendance, import, voting};
 use serde_json::{Value, json};
 
-use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp};
+use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, replay_published};
 
 both_backends!(sigkill_mid_vote_loses_no_acknowledged_ballot);
 
@@ -219,39 +219,9 @@ async fn sigkill_mid_vote_loses_no_acknowledged_ballot(app: TestApp) {
     let participants =
         scrutin::db::models::resolution::participants(&mut conn, resolution).expect("participants");
     assert_eq!(participants.len(), ballots);
-    let by_receipt: std::collections::HashMap<String, (String, i64)> = published["receipts"]
-        .as_array()
-        .expect("receipts")
-        .iter()
-        .map(|x| {
-            (
-                x["receipt"].as_str().unwrap_or("").to_string(),
-                (
-                    x["choice"].as_str().unwrap_or("").to_string(),
-                    x["college_id"].as_i64().unwrap_or(0),
-                ),
-            )
-        })
-        .collect();
-    let order: Vec<String> = published["chain_order"]
-        .as_array()
-        .expect("order")
-        .iter()
-        .filter_map(|v| v.as_str().map(str::to_string))
-        .collect();
-    let replayed = scrutin::domain::chain::replay(
-        resolution,
-        order.iter().map(|rc| {
-            let (choice, college) = &by_receipt[rc];
-            (
-                rc.as_str(),
-                scrutin::domain::tally::Choice::parse(choice).expect("choice"),
-                *college,
-            )
-        }),
-    );
     assert_eq!(
-        published["chain_head"], replayed,
+        published["chain_head"],
+        replay_published(resolution, &published),
         "the chain survived the crash"
     );
 }

@@ -212,3 +212,35 @@ pub async fn error_code(res: reqwest::Response, status: u16) -> String {
         .expect("an error code")
         .to_string()
 }
+
+/// Recomputes the chain head from a named resolution's published receipts
+/// (`GET /resolutions/{id}/receipts`), in chain order: what any member can
+/// check against the published head.
+pub fn replay_published(resolution: i64, published: &Value) -> String {
+    let by_receipt: std::collections::HashMap<&str, (&str, i64)> = published["receipts"]
+        .as_array()
+        .expect("receipts")
+        .iter()
+        .map(|x| {
+            let field = |name: &str| x[name].as_str().unwrap_or("");
+            (
+                field("receipt"),
+                (field("choice"), x["college_id"].as_i64().unwrap_or(0)),
+            )
+        })
+        .collect();
+    let order = published["chain_order"]
+        .as_array()
+        .expect("the chain order of a named ballot");
+    scrutin::domain::chain::replay(
+        resolution,
+        order.iter().filter_map(|v| v.as_str()).map(|receipt| {
+            let (choice, college) = by_receipt[receipt];
+            (
+                receipt,
+                scrutin::domain::tally::Choice::parse(choice).expect("a choice"),
+                college,
+            )
+        }),
+    )
+}

@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use crate::crash::{VOTERS, prepare, serve, url_of};
-use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp};
+use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, replay_published};
 
 both_backends!(two_processes_accept_each_ballot_once);
 
@@ -81,32 +81,8 @@ async fn two_processes_accept_each_ballot_once(app: TestApp) {
     assert_eq!(result["counts"]["ballots"], VOTERS);
     assert_eq!(published["receipts"].as_array().map(Vec::len), Some(VOTERS));
     // The chain, extended by two processes in turn, still replays.
-    let order: Vec<String> = published["chain_order"]
-        .as_array()
-        .expect("order")
-        .iter()
-        .filter_map(|v| v.as_str().map(str::to_string))
-        .collect();
-    let college: std::collections::HashMap<String, i64> = published["receipts"]
-        .as_array()
-        .expect("receipts")
-        .iter()
-        .map(|x| {
-            (
-                x["receipt"].as_str().unwrap_or("").to_string(),
-                x["college_id"].as_i64().unwrap_or(0),
-            )
-        })
-        .collect();
-    let replayed = scrutin::domain::chain::replay(
-        resolution,
-        order.iter().map(|rc| {
-            (
-                rc.as_str(),
-                scrutin::domain::tally::Choice::For,
-                college[rc],
-            )
-        }),
+    assert_eq!(
+        published["chain_head"],
+        replay_published(resolution, &published)
     );
-    assert_eq!(published["chain_head"], replayed);
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, error_code};
+use crate::helpers::{TestApp, error_code, replay_published};
 
 /// A cooperative on its way to a vote: the admin's token and the colleges.
 pub struct Vote<'a> {
@@ -931,38 +931,7 @@ async fn secret_ballots_are_unlinkable_and_recountable(app: TestApp) {
         .json()
         .await
         .expect("JSON");
-    let by_receipt: HashMap<String, (String, i64)> = published["receipts"]
-        .as_array()
-        .expect("receipts")
-        .iter()
-        .map(|x| {
-            (
-                x["receipt"].as_str().unwrap_or("").to_string(),
-                (
-                    x["choice"].as_str().unwrap_or("").to_string(),
-                    x["college_id"].as_i64().unwrap_or(0),
-                ),
-            )
-        })
-        .collect();
-    let order: Vec<String> = published["chain_order"]
-        .as_array()
-        .expect("order")
-        .iter()
-        .filter_map(|v| v.as_str().map(str::to_string))
-        .collect();
-    let replayed = scrutin::domain::chain::replay(
-        named,
-        order.iter().map(|rc| {
-            let (choice, college) = &by_receipt[rc];
-            (
-                rc.as_str(),
-                scrutin::domain::tally::Choice::parse(choice).expect("choice"),
-                *college,
-            )
-        }),
-    );
-    assert_eq!(published["chain_head"], replayed);
+    assert_eq!(published["chain_head"], replay_published(named, &published));
     let res = app
         .get_api(
             &format!("/api/v1/resolutions/{named}/result"),

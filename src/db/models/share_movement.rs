@@ -3,6 +3,7 @@ use diesel::prelude::*;
 
 use crate::db::DbConn;
 use crate::db::schema::share_movements;
+use crate::on_backend;
 
 #[derive(Queryable, Selectable, Clone, Debug)]
 #[diesel(table_name = share_movements)]
@@ -40,10 +41,12 @@ impl ShareMovement {
             .load(conn)
     }
 
-    pub fn insert(conn: &mut DbConn, new: &NewShareMovement) -> QueryResult<usize> {
-        diesel::insert_into(share_movements::table)
+    /// Records a movement; its id.
+    pub fn insert(conn: &mut DbConn, new: &NewShareMovement) -> QueryResult<i64> {
+        on_backend!(conn, |c| diesel::insert_into(share_movements::table)
             .values(new)
-            .execute(conn)
+            .returning(share_movements::id)
+            .get_result(c))
     }
 
     pub fn count(conn: &mut DbConn) -> QueryResult<i64> {

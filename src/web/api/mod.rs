@@ -210,26 +210,31 @@ impl ApiAccount {
     }
 }
 
+/// The token of `Authorization: Bearer TOKEN`, if it is well-formed: every
+/// token scrutin issues is 64 hex digits, so anything else cannot match and
+/// costs no database query.
+pub fn bearer_token(req: &HttpRequest) -> Option<String> {
+    let token = req
+        .headers()
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")?
+        .trim();
+    (token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())).then(|| token.to_string())
+}
+
 impl FromRequest for ApiAccount {
     type Error = AppError;
     type Future = Pin<Box<dyn Future<Output = Result<ApiAccount, AppError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
-        let token = req
-            .headers()
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(|t| t.trim().to_string());
+        let token = bearer_token(req);
         let state = req.app_data::<web::Data<AppState>>().cloned();
         Box::pin(async move {
             let (Some(token), Some(state)) = (token, state) else {
                 return Err(AppError::unauthorized());
             };
-            // A token is 64 hex digits; anything else cannot match.
-            if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
-                return Err(AppError::unauthorized());
-            }
             match crate::services::accounts::authenticate(&state.db, &token).await? {
                 Some(account) => Ok(ApiAccount { account, token }),
                 None => Err(AppError::unauthorized()),

@@ -10,8 +10,7 @@ use serde::Deserialize;
 use crate::db::DbConn;
 use crate::db::models::associate::Associate;
 use crate::db::models::college::College;
-use crate::db::models::share_movement::ShareMovement;
-use crate::domain::capital::{self, Holding, Movement, MovementKind};
+use crate::domain::capital::{self, Holding};
 use crate::error::AppError;
 use crate::services::associates::{AssociateView, parse_date};
 use crate::services::{cooperative, shares};
@@ -104,19 +103,6 @@ fn holdings_today(
     conn: &mut DbConn,
     share_value_cents: i64,
 ) -> Result<BTreeMap<i64, Holding>, AppError> {
-    let movements = ShareMovement::ledger(conn)?
-        .into_iter()
-        .map(|m| {
-            Ok(Movement {
-                associate_id: m.associate_id,
-                kind: MovementKind::parse(&m.kind)
-                    .map_err(|e| AppError::internal(anyhow::anyhow!(e)))?,
-                shares: m.shares,
-                amount_cents: m.amount_cents,
-                on: m.on_date,
-                to_associate_id: m.to_associate_id,
-            })
-        })
-        .collect::<Result<Vec<_>, AppError>>()?;
+    let movements = shares::ledger(conn)?;
     Ok(capital::holdings(&movements, share_value_cents, None))
 }
