@@ -42,8 +42,10 @@ impl Application {
         }
         let mailer = Mailer::from_config(&config)?;
         let ballots = BallotWriter::start(db.clone());
+        let live = crate::services::live_changes::LiveChanges::start(db.url());
         let state = web::Data::new(AppState {
             ballots,
+            live,
             db,
             base_url,
             secret_key,

@@ -9,6 +9,7 @@ pub mod convocation;
 pub mod cooperative;
 pub mod demo;
 pub mod import;
+pub mod live_changes;
 pub mod login_limit;
 pub mod login_links;
 pub mod minutes;

@@ -22,6 +22,8 @@ pub struct AppState {
     pub mailer: crate::mail::Mailer,
     pub templates: crate::templates::Templates,
     pub ballots: crate::services::ballot_writer::BallotWriter,
+    /// Wakes the live screens when an assembly changes.
+    pub live: crate::services::live_changes::LiveChanges,
 }
 
 /// Headers every answer carries: no inline script, no framing, no sniffing.

@@ -2,25 +2,28 @@
 //! the secretary's laptop; `/assemblies/{id}/events`: its content pushed by
 //! Server-Sent Events whenever it changes.
 //!
-//! The events poll the database once a second and send the fragment only
-//! when its HTML differs from the last one sent; a comment line every 15
-//! quiet seconds lets the server notice a client that went away (the
-//! write fails and the response, with its timer, is dropped). Several
-//! processes behind a proxy each poll the same database, so nothing needs
-//! to travel between them.
+//! A feed renders the fragment when its assembly changes and sends it only
+//! when its HTML differs from the last one sent. On PostgreSQL a change is
+//! pushed by LISTEN/NOTIFY from whichever process wrote it
+//! ([`crate::services::live_changes`]), with a slow poll as a safety net; on SQLite the feed
+//! polls the file each second, which also sees a second process. A burst of
+//! ballots is rendered once per [`MIN_GAP`]. A comment line after 15 quiet
+//! seconds lets the server notice a client that went away (the write fails
+//! and the response, with its timers, is dropped).
 
 use std::convert::Infallible;
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use actix_web::HttpResponse;
 use actix_web::body::{BodySize, MessageBody};
 use actix_web::http::StatusCode;
 use actix_web::http::header;
-use actix_web::rt::time::{Interval, interval};
+use actix_web::rt::time::{sleep, timeout};
 use actix_web::web::{self, Bytes};
+use tokio::sync::broadcast::{self, error::RecvError, error::TryRecvError};
 
 use crate::db::DbConn;
 use crate::db::models::assembly::Attendance;
@@ -109,8 +112,14 @@ pub async fn events(
         assembly_id: id,
         lang,
         last: String::new(),
-        ticks: interval(Duration::from_secs(1)),
-        quiet: 0,
+        changes: state.live.subscribe(),
+        poll: if state.live.pushed() {
+            QUIET_LIMIT
+        } else {
+            Duration::from_secs(1)
+        },
+        rendered_at: None,
+        sent_at: Instant::now(),
     };
     Ok(HttpResponse::Ok()
         .content_type("text/event-stream")
@@ -121,24 +130,33 @@ pub async fn events(
         }))
 }
 
-/// Seconds without a change before a keep-alive comment.
-const QUIET_LIMIT: u32 = 15;
+/// Without a change for this long, a keep-alive comment.
+const QUIET_LIMIT: Duration = Duration::from_secs(15);
+/// The least time between two renders of one screen.
+const MIN_GAP: Duration = Duration::from_millis(250);
 
 struct Feed {
     state: web::Data<AppState>,
     assembly_id: i64,
     lang: Lang,
     last: String,
-    ticks: Interval,
-    quiet: u32,
+    changes: broadcast::Receiver<i64>,
+    /// The longest wait without a notification before looking anyway.
+    poll: Duration,
+    rendered_at: Option<Instant>,
+    sent_at: Instant,
 }
 
 impl Feed {
     /// Waits for the next chunk to send: a changed fragment, or a
-    /// keep-alive comment. A failed read is skipped (the next tick retries).
+    /// keep-alive comment. A failed read is skipped (the next change or
+    /// poll retries).
     async fn next(mut self) -> (Feed, Bytes) {
         loop {
-            self.ticks.tick().await;
+            if self.rendered_at.is_some() {
+                self.wait().await;
+            }
+            self.rendered_at = Some(Instant::now());
             let id = self.assembly_id;
             let rendered = self
                 .state
@@ -151,15 +169,40 @@ impl Feed {
             {
                 let chunk = event(&html);
                 self.last = html;
-                self.quiet = 0;
+                self.sent_at = Instant::now();
                 return (self, chunk);
             }
-            self.quiet += 1;
-            if self.quiet >= QUIET_LIMIT {
-                self.quiet = 0;
+            if self.sent_at.elapsed() >= QUIET_LIMIT {
+                self.sent_at = Instant::now();
                 return (self, Bytes::from_static(b": still here\n\n"));
             }
         }
+    }
+
+    /// Until this assembly changes (or the poll is due), then no sooner
+    /// than [`MIN_GAP`] after the last render; what arrived meanwhile is
+    /// covered by the render that follows.
+    async fn wait(&mut self) {
+        let id = self.assembly_id;
+        let changes = &mut self.changes;
+        let changed = async {
+            loop {
+                match changes.recv().await {
+                    Ok(changed) if changed == id => return,
+                    Ok(_) => {}
+                    Err(RecvError::Lagged(_)) => return,
+                    Err(RecvError::Closed) => std::future::pending::<()>().await,
+                }
+            }
+        };
+        let _ = timeout(self.poll, changed).await;
+        if let Some(at) = self.rendered_at {
+            let since = at.elapsed();
+            if since < MIN_GAP {
+                sleep(MIN_GAP - since).await;
+            }
+        }
+        while let Ok(_) | Err(TryRecvError::Lagged(_)) = self.changes.try_recv() {}
     }
 }
 
