@@ -603,7 +603,8 @@ pub struct Card {
 }
 
 /// Issues one voting card per associate (default: everyone present in the
-/// room), each a token that can only vote for them in this assembly.
+/// room), each a token that can only vote for them in this assembly; a card
+/// issued again revokes the earlier one.
 pub fn issue_cards(
     conn: &mut DbConn,
     account_id: Option<i64>,
@@ -635,6 +636,13 @@ pub fn issue_cards(
                     format!("Associate {associate_id} is not on this assembly's roll."),
                 ));
             }
+            // A card reissued (lost, or left on a table) stops the old one.
+            crate::db::models::assembly::revoke_voting_tokens(
+                conn,
+                assembly_id,
+                associate_id,
+                "card",
+            )?;
             let token = secrets::random_token();
             crate::db::models::assembly::insert_voting_token(
                 conn,

@@ -661,10 +661,45 @@ async fn e12_blank_proxy_counts_for_in_the_principal_college(app: TestApp) {
 }
 
 both_backends!(
+    a_reissued_card_revokes_the_earlier_one,
     refusals_are_precise,
     two_hundred_concurrent_ballots_count_once,
     secret_ballots_are_unlinkable_and_recountable
 );
+
+/// A lost card is replaced: the earlier card of that associate no longer
+/// votes, the new one does, and other associates' cards are untouched.
+async fn a_reissued_card_revokes_the_earlier_one(app: TestApp) {
+    let vote = Vote::new(&app, &["50", "30", "20"], "ordinary", 1).await;
+    let r = vote.resolution("ordinary", json!({})).await;
+    let ids = admit_many(&app, &vote.token, vote.colleges[0], 2, "lost").await;
+    vote.convene().await;
+    for id in &ids {
+        assert_eq!(vote.attend(*id, "present", None).await.status(), 200);
+    }
+    vote.open().await;
+    let first = vote.cards(&ids).await;
+    let again = vote.cards(&ids[..1]).await;
+    assert_ne!(first[&ids[0]], again[&ids[0]]);
+    assert_eq!(
+        vote.post(&format!("/api/v1/resolutions/{r}/open"), json!({}))
+            .await
+            .status(),
+        200
+    );
+    let lost = vote.ballot(r, &first[&ids[0]], "for", None).await;
+    assert_eq!(lost.status(), 401, "the earlier card is revoked");
+    assert_eq!(
+        vote.ballot(r, &again[&ids[0]], "for", None).await.status(),
+        201
+    );
+    assert_eq!(
+        vote.ballot(r, &first[&ids[1]], "against", None)
+            .await
+            .status(),
+        201
+    );
+}
 
 async fn refusals_are_precise(app: TestApp) {
     let vote = Vote::new(&app, &["50", "30", "20"], "ordinary", 1).await;
@@ -803,7 +838,8 @@ async fn two_hundred_concurrent_ballots_count_once(app: TestApp) {
     vote.open().await;
     vote.post(&format!("/api/v1/resolutions/{r}/open"), json!({}))
         .await;
-    // Two cards for the holder: two paths to the same principal.
+    // A card reissued to the holder: the first one, revoked, must not
+    // slip a ballot in while the second is being used.
     let first = vote.cards(&[holder]).await[&holder].clone();
     let second = vote.cards(&[holder]).await[&holder].clone();
     let mut tasks = Vec::new();
@@ -840,10 +876,11 @@ async fn two_hundred_concurrent_ballots_count_once(app: TestApp) {
     }
     let accepted = statuses.iter().filter(|s| **s == 201).count();
     let conflicts = statuses.iter().filter(|s| **s == 409).count();
+    let revoked = statuses.iter().filter(|s| **s == 401).count();
     assert_eq!(
-        (accepted, conflicts),
-        (2, 398),
-        "one for the holder, one for the principal: {statuses:?}"
+        (accepted, conflicts, revoked),
+        (2, 198, 200),
+        "one for the holder, one for the principal, none by the revoked card: {statuses:?}"
     );
     let result = vote.close(r).await;
     assert_eq!(

@@ -305,6 +305,23 @@ pub fn insert_voting_token(
         .map(|_| ())
 }
 
+/// Revokes an associate's earlier tokens of one purpose in an assembly: a
+/// reissued voting card replaces the lost one.
+pub fn revoke_voting_tokens(
+    conn: &mut DbConn,
+    assembly_id: i64,
+    associate_id: i64,
+    purpose: &str,
+) -> QueryResult<usize> {
+    diesel::delete(
+        voting_tokens::table
+            .filter(voting_tokens::assembly_id.eq(assembly_id))
+            .filter(voting_tokens::associate_id.eq(associate_id))
+            .filter(voting_tokens::purpose.eq(purpose)),
+    )
+    .execute(conn)
+}
+
 /// `(assembly_id, associate_id, purpose)` of a voting token.
 pub fn voting_token(
     conn: &mut DbConn,

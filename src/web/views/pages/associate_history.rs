@@ -61,14 +61,14 @@ pub fn table(lang: Lang, lines: &[HistoryLine], names: &Names) -> Markup {
             div.table-scroll {
                 table {
                     thead { tr {
-                        th scope="col" { (lang.tr("Date (UTC)", "Date (UTC)")) }
+                        th scope="col" { (lang.tr("Date", "Date")) }
                         th scope="col" { (lang.tr("Par", "By")) }
                         th scope="col" { (lang.tr("Changement", "Change")) }
                     } }
                     tbody {
                         @for line in lines {
                             tr {
-                                td { (components::date(lang, line.at.date())) " " (line.at.format("%H:%M")) }
+                                td { (crate::web::views::labels::when(lang, line.at)) }
                                 td { (line.who.as_deref().unwrap_or("—")) }
                                 td { (describe(lang, line, names)) }
                             }
