@@ -402,7 +402,7 @@ fn write_ballot(
 }
 
 /// One ballot outside a batch (the blank proxies at closing).
-fn record_ballot(
+pub(crate) fn record_ballot(
     conn: &mut DbConn,
     r: &Resolution,
     principal: i64,

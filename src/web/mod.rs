@@ -123,6 +123,10 @@ fn page_table() -> RouteTable {
             "/assemblies/{id:\\d+}/resolutions/{rid:\\d+}/close",
             handlers::assembly::close_vote,
         )
+        .post(
+            "/assemblies/{id:\\d+}/resolutions/{rid:\\d+}/postal",
+            handlers::assembly::postal_vote,
+        )
         .get(
             "/assemblies/{id:\\d+}/attendance",
             handlers::attendance_desk::show,

@@ -21,6 +21,7 @@ mod minutes;
 mod minutes_pages;
 mod pages;
 mod pg_fault;
+mod postal;
 mod qr_codes;
 mod register;
 mod register_pages;

@@ -73,6 +73,8 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("POST", "/api/v1/resolutions/{id}/open", STAFF),
     ("POST", "/api/v1/resolutions/{id}/close", STAFF),
     ("POST", "/api/v1/resolutions/{id}/ballots", ASSOCIATES),
+    ("POST", "/api/v1/resolutions/{id}/postal-ballots", STAFF),
+    ("GET", "/api/v1/resolutions/{id}/postal-ballots", STAFF),
     ("GET", "/api/v1/resolutions/{id}/result", LOGGED_IN),
     ("GET", "/api/v1/resolutions/{id}/receipts", LOGGED_IN),
     ("GET", "/api/v1/resolutions/{id}/result.csv", LOGGED_IN),
@@ -130,6 +132,11 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     (
         "POST",
         "/assemblies/{id:\\d+}/resolutions/{rid:\\d+}/close",
+        STAFF,
+    ),
+    (
+        "POST",
+        "/assemblies/{id:\\d+}/resolutions/{rid:\\d+}/postal",
         STAFF,
     ),
     ("GET", "/assemblies/{id:\\d+}/attendance", STAFF),
@@ -550,12 +557,15 @@ async fn send(
     req.send().await.expect("request")
 }
 
-/// Routes that end something run last, so they do not disturb the others;
-/// reads run first.
+/// Routes that end something run last, so they do not disturb the others
+/// (a card issued again revokes the fixture's card); reads run first.
 fn phase(method: &str, pattern: &str) -> u8 {
     if method == "GET" {
         0
-    } else if pattern.ends_with("/close") || pattern.ends_with("/withdraw") {
+    } else if ["/close", "/withdraw", "/cards", "/voting-cards"]
+        .iter()
+        .any(|end| pattern.ends_with(end))
+    {
         2
     } else {
         1

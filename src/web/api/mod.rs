@@ -6,6 +6,7 @@ pub mod associates;
 pub mod auth;
 pub mod cooperative;
 pub mod minutes;
+pub mod postal;
 pub mod shares;
 
 use std::future::Future;
@@ -80,6 +81,8 @@ pub fn table() -> RouteTable {
         .post("/resolutions/{id}/open", assemblies::open_resolution)
         .post("/resolutions/{id}/close", assemblies::close_resolution)
         .post("/resolutions/{id}/ballots", assemblies::cast)
+        .post("/resolutions/{id}/postal-ballots", postal::record)
+        .get("/resolutions/{id}/postal-ballots", postal::pending)
         .get("/resolutions/{id}/result", assemblies::result)
         .get("/resolutions/{id}/receipts", assemblies::receipts)
         .get("/assemblies/{id}/minutes", minutes::show)

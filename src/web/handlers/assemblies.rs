@@ -145,6 +145,8 @@ pub fn refusal_text(lang: Lang, err: &AppError) -> String {
         "resolution_not_draft" => "Cette résolution a déjà été soumise au vote.".into(),
         "another_resolution_open" => "Une autre résolution est en cours de vote : fermez-la d'abord.".into(),
         "resolution_not_open" => "Cette résolution n'est pas (ou plus) ouverte au vote.".into(),
+        "postal_incomplete" => "Choisissez l'associé et le choix porté sur son formulaire.".into(),
+        "not_by_correspondence" => "Seul un associé inscrit comme votant par correspondance a un vote par correspondance à saisir.".into(),
         "resolution_not_closed" => "Les reçus sont publiés à la clôture du vote.".into(),
         "assembly_not_running" if en.starts_with("Voting cards") => "Les cartes de vote s'émettent pour une assemblée convoquée ou en séance.".into(),
         "assembly_not_running" => "La présence s'enregistre une fois l'assemblée convoquée, et jusqu'à sa clôture.".into(),

@@ -9,10 +9,11 @@ use serde::Deserialize;
 use crate::db::DbConn;
 use crate::db::models::assembly::{self, Assembly};
 use crate::db::models::resolution::Resolution;
+use crate::domain::tally::Choice;
 use crate::error::AppError;
 use crate::services::assemblies::{self, BureauInput};
 use crate::services::voting::{self, ResolutionInput};
-use crate::services::{attendance, convocation, cooperative};
+use crate::services::{attendance, convocation, cooperative, postal};
 use crate::web::AppState;
 use crate::web::handlers::assemblies::{CsrfOnly, refusal_text, refused_status};
 use crate::web::handlers::dashboard::DoneQuery;
@@ -34,12 +35,18 @@ pub fn load(conn: &mut DbConn, id: i64) -> Result<AssemblyPage, AppError> {
                 .result
                 .as_deref()
                 .and_then(|j| serde_json::from_str(j).ok());
-            ResolutionRow {
+            let postal = if r.status == "open" {
+                postal::pending(conn, r.id)?
+            } else {
+                Vec::new()
+            };
+            Ok(ResolutionRow {
                 resolution: r,
                 result,
-            }
+                postal,
+            })
         })
-        .collect();
+        .collect::<Result<_, AppError>>()?;
     let quorum = if a.status == "draft" {
         None
     } else {
@@ -265,6 +272,54 @@ pub async fn open_vote(
         })
         .await;
     answer(&state, &user, lang, id, outcome, "vote_opened", None).await
+}
+
+/// Read as text, so that the role is checked before the fields.
+#[derive(Deserialize)]
+pub struct PostalValues {
+    csrf: String,
+    #[serde(default)]
+    associate_id: String,
+    #[serde(default)]
+    choice: String,
+}
+
+/// The secretary enters a postal form's choice for the open resolution.
+pub async fn postal_vote(
+    state: web::Data<AppState>,
+    user: PageUser,
+    lang: Lang,
+    path: web::Path<(i64, i64)>,
+    form: web::Form<PostalValues>,
+) -> PageResult {
+    user.check_csrf(&form.csrf)?;
+    let account_id = user.require(STAFF)?.id;
+    let (id, resolution_id) = path.into_inner();
+    let form = form.into_inner();
+    let fields = match (
+        form.associate_id.parse::<i64>(),
+        Choice::parse(&form.choice),
+    ) {
+        (Ok(associate), Ok(choice)) => Ok((associate, choice)),
+        _ => Err(AppError::rule(
+            "postal_incomplete",
+            "Choose the associate and the choice on their form.",
+        )),
+    };
+    let outcome = match fields {
+        Ok((associate, choice)) => {
+            state
+                .db
+                .run(move |conn| {
+                    resolution_of(conn, id, resolution_id)?;
+                    postal::record(conn, Some(account_id), resolution_id, associate, choice)
+                        .map(|_| ())
+                })
+                .await
+        }
+        Err(e) => Err(e),
+    };
+    answer(&state, &user, lang, id, outcome, "postal_recorded", None).await
 }
 
 pub async fn close_vote(

@@ -159,6 +159,10 @@ pub fn flash(lang: Lang, done: Option<&str>) -> Markup {
             "Voting closed: the result is frozen.",
         ),
         Some("recorded") => lang.tr("Enregistré.", "Recorded."),
+        Some("postal_recorded") => lang.tr(
+            "Vote par correspondance enregistré.",
+            "Postal vote recorded.",
+        ),
         _ => return html! {},
     };
     html! { p.flash role="status" { (text) } }

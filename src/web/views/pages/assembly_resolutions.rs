@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::db::models::assembly::Assembly;
 use crate::db::models::resolution::Resolution;
+use crate::services::postal::Pending;
 use crate::web::i18n::Lang;
 use crate::web::session::PageUser;
 use crate::web::views::components;
@@ -19,6 +20,8 @@ pub struct ResolutionRow {
     pub resolution: Resolution,
     /// The frozen result, once closed.
     pub result: Option<Value>,
+    /// The postal forms still to enter while the vote is open.
+    pub postal: Vec<Pending>,
 }
 
 /// The form that adds a resolution, as typed (checkboxes send `on`).
@@ -84,6 +87,9 @@ fn resolution(lang: Lang, user: &PageUser, a: &Assembly, row: &ResolutionRow) ->
                 }
                 "open" => {
                     p { strong { (r.ballot_count) } " " (lang.tr("bulletin(s) reçu(s)", "ballot(s) received")) }
+                    @if !row.postal.is_empty() {
+                        (postal_form(lang, user, &base, r.id, &row.postal))
+                    }
                     (action(user, &format!("{base}/close"), lang.tr("Clore le vote", "Close the vote")))
                 }
                 "closed" => {
@@ -92,6 +98,43 @@ fn resolution(lang: Lang, user: &PageUser, a: &Assembly, row: &ResolutionRow) ->
                     }
                 }
                 _ => {}
+            }
+        }
+    }
+}
+
+/// Enters the choice of a postal form (vote par correspondance) received
+/// before the meeting; a form without a direction is an abstention.
+fn postal_form(lang: Lang, user: &PageUser, base: &str, id: i64, pending: &[Pending]) -> Markup {
+    let select = format!("postal-associate-{id}");
+    html! {
+        details.postal {
+            summary {
+                (lang.tr("Votes par correspondance à saisir", "Postal votes to enter"))
+                " (" (pending.len()) ")"
+            }
+            form method="post" action=(format!("{base}/postal")) {
+                (components::csrf(&user.csrf_token))
+                label for=(select) { (lang.tr("Associé", "Associate")) }
+                select id=(select) name="associate_id" required {
+                    @for p in pending {
+                        option value=(p.associate_id) { (p.name) }
+                    }
+                }
+                fieldset {
+                    legend { (lang.tr("Choix porté sur le formulaire", "Choice on the form")) }
+                    @for (value, fr, en) in [
+                        ("for", "Pour", "For"),
+                        ("against", "Contre", "Against"),
+                        ("abstain", "Abstention ou sans indication", "Abstention or no direction"),
+                    ] {
+                        label {
+                            input type="radio" name="choice" value=(value) required;
+                            " " (lang.tr(fr, en))
+                        }
+                    }
+                }
+                button type="submit" { (lang.tr("Enregistrer ce vote", "Record this vote")) }
             }
         }
     }

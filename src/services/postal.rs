@@ -1,0 +1,89 @@
+//! Postal ballots (vote par correspondance, L225-107): an associate who sent
+//! the form before the meeting attends "by correspondence"; while each
+//! resolution is open, the secretary enters the choice the form gives. A form
+//! that gives no direction is entered as an abstention, which the
+//! cooperative's abstention rule then treats as the law says (RULES.md:
+//! not a vote cast since 2019, against before).
+
+use serde::Serialize;
+use serde_json::json;
+
+use crate::db::models::assembly::{Attendance, Voter};
+use crate::db::models::associate::Associate;
+use crate::db::models::audit;
+use crate::db::models::resolution;
+use crate::db::{DbConn, now, write_transaction};
+use crate::domain::tally::Choice;
+use crate::error::AppError;
+use crate::services::voting::{self, record_ballot};
+
+/// An associate voting by correspondence whose form is not entered yet.
+#[derive(Serialize, Clone, Debug)]
+pub struct Pending {
+    pub associate_id: i64,
+    pub name: String,
+}
+
+/// Enters one postal form's choice for an open resolution: its receipt.
+pub fn record(
+    conn: &mut DbConn,
+    account_id: Option<i64>,
+    resolution_id: i64,
+    associate_id: i64,
+    choice: Choice,
+) -> Result<String, AppError> {
+    write_transaction(conn, |conn| {
+        let r = voting::find(conn, resolution_id)?;
+        if r.status != "open" {
+            return Err(AppError::conflict(
+                "resolution_not_open",
+                "This resolution is not open for voting.",
+            ));
+        }
+        let attends = Attendance::find(conn, r.assembly_id, associate_id)?;
+        if !attends.is_some_and(|x| x.mode == "correspondence") {
+            return Err(AppError::rule(
+                "not_by_correspondence",
+                "Only an associate recorded as voting by correspondence has a postal ballot.",
+            ));
+        }
+        let voter = Voter::find(conn, r.assembly_id, associate_id)?.ok_or_else(|| {
+            AppError::rule(
+                "not_on_roll",
+                "This associate is not on the assembly's roll.",
+            )
+        })?;
+        let receipt = record_ballot(conn, &r, associate_id, voter.college_id, choice)?;
+        // Who was entered, never the choice: a secret ballot stays secret.
+        audit::record(
+            conn,
+            account_id,
+            "resolution",
+            Some(r.id),
+            "postal_ballot",
+            &json!({ "associate_id": associate_id }),
+            now(),
+        )?;
+        Ok(receipt)
+    })
+}
+
+/// The postal forms still to enter for a resolution, by name.
+pub fn pending(conn: &mut DbConn, resolution_id: i64) -> Result<Vec<Pending>, AppError> {
+    let r = voting::find(conn, resolution_id)?;
+    let done = resolution::participants(conn, resolution_id)?;
+    let mut list = Vec::new();
+    for a in Attendance::of_assembly(conn, r.assembly_id)? {
+        if a.mode == "correspondence" && !done.contains(&a.associate_id) {
+            let name = Associate::by_id(conn, a.associate_id)?
+                .map(|x| x.name)
+                .unwrap_or_default();
+            list.push(Pending {
+                associate_id: a.associate_id,
+                name,
+            });
+        }
+    }
+    list.sort_by(|x, y| x.name.cmp(&y.name));
+    Ok(list)
+}
