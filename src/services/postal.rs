@@ -41,7 +41,7 @@ pub fn record(
             ));
         }
         let attends = Attendance::find(conn, r.assembly_id, associate_id)?;
-        if !attends.is_some_and(|x| x.mode == "correspondence") {
+        if attends.is_none_or(|x| x.mode != "correspondence") {
             return Err(AppError::rule(
                 "not_by_correspondence",
                 "Only an associate recorded as voting by correspondence has a postal ballot.",
