@@ -6,6 +6,7 @@ use argon2::Argon2;
 use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use chrono::Duration;
+use serde_json::json;
 
 use crate::db::models::account::{Account, Role};
 use crate::db::models::api_token;
@@ -91,6 +92,44 @@ pub fn create_account(
     let hash = hash_password(password).map_err(|e| e.to_string())?;
     Account::upsert(conn, &email, &hash, role, now())
         .map_err(|e| format!("cannot save the account: {e}"))
+}
+
+/// Creates a secretary's login (the administrators' `/accounts` page).
+/// Refused when the address already has an account: this page never
+/// changes an existing login's role or password.
+pub fn create_secretary(conn: &mut DbConn, email: &str, password: &str) -> Result<i64, AppError> {
+    let mut problems = Vec::new();
+    let email = normalize_email(email).unwrap_or_else(|_| {
+        problems.push(json!({"field": "email",
+            "message_fr": "Adresse e-mail invalide.", "message_en": "Invalid e-mail address."}));
+        String::new()
+    });
+    let n = password.chars().count();
+    if check_password(password).is_err() {
+        problems.push(json!({"field": "password",
+            "message_fr": format!("Le mot de passe a {n} caractère(s) : il en faut {MIN_PASSWORD_CHARS} au moins."),
+            "message_en": format!("The password has {n} character(s): at least {MIN_PASSWORD_CHARS} are needed.")}));
+    }
+    if !problems.is_empty() {
+        return Err(
+            AppError::rule("invalid_account", "The account is not valid.")
+                .with_details(serde_json::Value::Array(problems)),
+        );
+    }
+    if Account::by_email(conn, &email)?.is_some() {
+        return Err(AppError::conflict(
+            "email_taken",
+            "An account already uses this e-mail address.",
+        ));
+    }
+    let hash = hash_password(password).map_err(AppError::internal)?;
+    Ok(Account::upsert(
+        conn,
+        &email,
+        &hash,
+        Role::Secretary,
+        now(),
+    )?)
 }
 
 pub struct Login {

@@ -83,6 +83,8 @@ fn page_table() -> RouteTable {
         .get("/dashboard", handlers::dashboard::show)
         .get("/settings", handlers::settings::form)
         .post("/settings", handlers::settings::save)
+        .get("/accounts", handlers::accounts::list)
+        .post("/accounts", handlers::accounts::create)
         .get("/colleges", handlers::colleges::show)
         .post("/colleges", handlers::colleges::save)
         .get("/associates", handlers::associates::list)

@@ -26,9 +26,9 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 /// The ChromeDriver of one test. Dropping it, even when the test panics,
 /// ends the WebDriver session (ChromeDriver then closes Chromium) and kills
 /// that ChromeDriver, by its process id.
-struct Driver {
+pub struct Driver {
     child: Child,
-    port: u16,
+    pub port: u16,
     session: Option<String>,
 }
 
@@ -52,9 +52,9 @@ impl Drop for Driver {
 }
 
 /// A browser session: the WebDriver client, its driver and a fresh profile.
-struct Browser {
-    client: Client,
-    driver: Driver,
+pub struct Browser {
+    pub client: Client,
+    pub driver: Driver,
     _profile: TempDir,
 }
 
@@ -65,7 +65,7 @@ impl std::ops::Deref for Browser {
     }
 }
 
-async fn browser(window: (u32, u32)) -> Browser {
+pub async fn browser(window: (u32, u32)) -> Browser {
     assert!(
         Path::new(CHROMEDRIVER).exists() && Path::new(CHROMIUM).exists(),
         "the browser tests need Chromium and ChromeDriver: apt-get install -y chromium chromium-driver"
@@ -129,7 +129,7 @@ async fn browser(window: (u32, u32)) -> Browser {
 }
 
 impl Browser {
-    async fn text(&self, css: &str) -> String {
+    pub async fn text(&self, css: &str) -> String {
         match self.find(Locator::Css(css)).await {
             Ok(e) => e.text().await.unwrap_or_default(),
             Err(_) => String::new(),
@@ -141,11 +141,11 @@ impl Browser {
         html.attr("lang").await.ok().flatten().unwrap_or_default()
     }
 
-    async fn path(&self) -> String {
+    pub async fn path(&self) -> String {
         self.current_url().await.expect("url").path().to_string()
     }
 
-    async fn run(&self, script: &str) -> Value {
+    pub async fn run(&self, script: &str) -> Value {
         self.execute(script, vec![]).await.expect("script")
     }
 
@@ -173,15 +173,17 @@ impl Browser {
             .collect()
     }
 
-    async fn shot(&self, name: &str) {
+    pub async fn shot(&self, name: &str) {
         let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser-screenshots");
         let png = self.screenshot().await.expect("screenshot");
-        let _ = std::fs::create_dir_all(&dir);
-        let _ = std::fs::write(dir.join(format!("{name}.png")), png);
+        let file = dir.join(format!("{name}.png"));
+        // `name` may name a subfolder (`journey/01-settings`).
+        let _ = std::fs::create_dir_all(file.parent().unwrap_or(&dir));
+        let _ = std::fs::write(&file, png);
         eprintln!("screenshot: {}", dir.join(format!("{name}.png")).display());
     }
 
-    async fn click(&self, css: &str) {
+    pub async fn click(&self, css: &str) {
         self.find(Locator::Css(css))
             .await
             .unwrap_or_else(|e| panic!("{css}: {e}"))
@@ -191,19 +193,24 @@ impl Browser {
     }
 
     /// Logs in through the form as the administrator.
-    async fn log_in(&self, app: &TestApp) {
+    pub async fn log_in(&self, app: &TestApp) {
+        self.log_in_as(app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    }
+
+    /// Logs in through the form.
+    pub async fn log_in_as(&self, app: &TestApp, email: &str, password: &str) {
         self.goto(&app.url("/login")).await.expect("login page");
         let field = |name: &'static str| self.find(Locator::Css(name));
         field("input[name=email]")
             .await
             .expect("e-mail field")
-            .send_keys(ADMIN_EMAIL)
+            .send_keys(email)
             .await
             .expect("type");
         field("input[name=password]")
             .await
             .expect("password field")
-            .send_keys(ADMIN_PASSWORD)
+            .send_keys(password)
             .await
             .expect("type");
         self.click("form[action='/login'] button[type=submit]")
@@ -216,7 +223,7 @@ impl Browser {
 }
 
 /// Polls `f` every 100 ms until it gives something, for at most `secs`.
-async fn until<T>(secs: u64, what: &str, mut f: impl AsyncFnMut() -> Option<T>) -> T {
+pub async fn until<T>(secs: u64, what: &str, mut f: impl AsyncFnMut() -> Option<T>) -> T {
     let end = Instant::now() + Duration::from_secs(secs);
     loop {
         if let Some(v) = f().await {
@@ -227,7 +234,7 @@ async fn until<T>(secs: u64, what: &str, mut f: impl AsyncFnMut() -> Option<T>) 
     }
 }
 
-async fn sqlite_app() -> TestApp {
+pub async fn sqlite_app() -> TestApp {
     spawn_app(Backend::Sqlite)
         .await
         .expect("SQLite is always available")

@@ -7,6 +7,7 @@ mod helpers;
 mod assembly_pages;
 mod auth;
 mod browser;
+mod browser_journey;
 mod check_in;
 mod cli;
 mod cooperative;

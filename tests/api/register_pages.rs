@@ -15,6 +15,7 @@ both_backends!(
     an_associate_sees_only_their_own_record,
     a_secretary_reads_the_register_and_changes_nothing,
     anonymous_visitors_are_sent_to_the_login_page,
+    the_administrator_gives_a_secretary_a_login,
 );
 
 /// A logged-in browser: its cookies and the session's CSRF token.
@@ -1044,5 +1045,78 @@ async fn a_secretary_reads_the_register_and_changes_nothing(app: TestApp) {
     assert_eq!(
         input_value(&admin.get("/colleges").await.body, "weight_0").as_deref(),
         Some("20")
+    );
+}
+
+async fn the_administrator_gives_a_secretary_a_login(app: TestApp) {
+    app.create_admin();
+    let admin = Browser::login(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let secretary = "secretariat@example.coop";
+
+    // Too short a password: refused in French, the address kept, no login.
+    let res = admin
+        .post("/accounts", &[("email", secretary), ("password", "court")])
+        .await;
+    assert_eq!(res.status, 422, "{}", res.body);
+    assert!(
+        res.body
+            .contains("Le mot de passe a 5 caractère(s) : il en faut 12 au moins."),
+        "{}",
+        res.body
+    );
+    assert_eq!(input_value(&res.body, "email").as_deref(), Some(secretary));
+    assert!(!admin.get("/accounts").await.body.contains(secretary));
+
+    // An address that already has a login: refused, that login unchanged.
+    let res = admin
+        .post(
+            "/accounts",
+            &[
+                ("email", ADMIN_EMAIL),
+                ("password", "a long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 409, "{}", res.body);
+    assert!(
+        res.body
+            .contains("Un compte utilise déjà cette adresse e-mail."),
+        "{}",
+        res.body
+    );
+    Browser::login(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+
+    let res = admin
+        .post(
+            "/accounts",
+            &[("email", secretary), ("password", "secrétaire de séance")],
+        )
+        .await;
+    assert_eq!(res.status, 303, "{}", res.body);
+    assert_eq!(res.location, "/accounts?done=account_created");
+    let page = admin.get("/accounts?done=account_created").await.body;
+    assert!(page.contains("Compte créé."));
+    assert!(page.contains(secretary) && page.contains("Secrétariat"));
+
+    // The secretary's login runs assemblies, and gives no other login.
+    let them = Browser::login(&app, secretary, "secrétaire de séance").await;
+    assert_eq!(them.get("/assemblies").await.status, 200);
+    assert_eq!(them.get("/accounts").await.status, 403);
+    let res = them
+        .post(
+            "/accounts",
+            &[
+                ("email", "autre@example.coop"),
+                ("password", "a long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status, 403);
+    assert!(
+        !admin
+            .get("/accounts")
+            .await
+            .body
+            .contains("autre@example.coop")
     );
 }

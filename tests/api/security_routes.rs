@@ -104,6 +104,8 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("GET", "/dashboard", LOGGED_IN),
     ("GET", "/settings", ADMIN),
     ("POST", "/settings", ADMIN),
+    ("GET", "/accounts", ADMIN),
+    ("POST", "/accounts", ADMIN),
     ("GET", "/colleges", STAFF),
     ("POST", "/colleges", ADMIN),
     ("GET", "/associates", STAFF),
@@ -486,6 +488,10 @@ fn body_for(method: &str, pattern: &str, fx: &Fixture, n: usize) -> Body {
         ("POST", "/import") => f(&[("content", "")]),
         ("POST", "/settings") => f(&[("name", "Coop de test")]),
         ("POST", "/colleges") => f(&[]),
+        ("POST", "/accounts") => Body::Form(vec![
+            ("email", format!("secretariat{n}@example.coop")),
+            ("password", "a long enough password".into()),
+        ]),
         ("POST", "/associates/new") => Body::Form(admission(&format!("page{n}@example.coop"))),
         ("POST", "/associates/{id:\\d+}/edit") => Body::Form(admission(A_EMAIL)),
         ("POST", "/associates/{id:\\d+}/shares") => f(&[

@@ -76,6 +76,15 @@ impl Account {
             .len())
     }
 
+    /// The administrators' and secretaries' accounts, oldest first.
+    pub fn staff(conn: &mut DbConn) -> QueryResult<Vec<Account>> {
+        accounts::table
+            .filter(accounts::role.ne(Role::Associate.as_str()))
+            .order(accounts::id)
+            .select(Account::as_select())
+            .load(conn)
+    }
+
     pub fn count_admins(conn: &mut DbConn) -> QueryResult<i64> {
         accounts::table
             .filter(accounts::role.eq(Role::Admin.as_str()))

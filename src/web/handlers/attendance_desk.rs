@@ -28,6 +28,8 @@ use crate::web::views::pages::attendance_desk::{self, Desk, DeskRow};
 pub struct DeskQuery {
     q: String,
     done: Option<String>,
+    /// Whose attendance was just recorded, named in the flash message.
+    who: Option<i64>,
 }
 
 /// The roll with each voter's attendance, filtered by the search.
@@ -113,7 +115,8 @@ pub async fn show(
     let id = path.into_inner();
     let q = query.q.clone();
     let desk = state.db.run(move |conn| load(conn, id, &q)).await?;
-    let body = attendance_desk::view(lang, &user, &desk, &query.q, None, query.done.as_deref());
+    let done = query.done.as_deref();
+    let body = attendance_desk::view(lang, &user, &desk, &query.q, None, done, query.who);
     Ok(page(StatusCode::OK, body))
 }
 
@@ -162,7 +165,7 @@ pub async fn mark(
     let error = match outcome {
         Ok(_) => {
             let location = format!(
-                "/assemblies/{id}/attendance?q={}&done=recorded#voter-{associate_id}",
+                "/assemblies/{id}/attendance?q={}&done=recorded&who={associate_id}#voter-{associate_id}",
                 encode_query(&form.q)
             );
             return Ok(see_other(&location));
@@ -173,6 +176,6 @@ pub async fn mark(
     let q = form.q.clone();
     let desk = state.db.run(move |conn| load(conn, id, &q)).await?;
     let message = refusal_text(lang, &error);
-    let body = attendance_desk::view(lang, &user, &desk, &form.q, Some(&message), None);
+    let body = attendance_desk::view(lang, &user, &desk, &form.q, Some(&message), None, None);
     Ok(page(refused_status(&error), body))
 }

@@ -20,6 +20,9 @@ use crate::web::views::pages::colleges::{self, CollegeRow};
 
 /// Empty rows offered to add colleges.
 const SPARE_ROWS: usize = 2;
+/// Rows shown at least: a first setup needs three colleges or more, all
+/// saved at once (the reference SCIC has five).
+const FIRST_SETUP_ROWS: usize = 5;
 /// More rows than any statutes have (50 % at most each, 10 % at least).
 const MAX_ROWS: usize = 40;
 
@@ -34,7 +37,8 @@ pub async fn show(
     let current = state.db.run(cooperative::colleges).await?;
     let mut rows: Vec<CollegeRow> = current.iter().map(row_of).collect();
     if editable {
-        rows.extend((0..SPARE_ROWS).map(|_| CollegeRow::default()));
+        let spare = SPARE_ROWS.max(FIRST_SETUP_ROWS.saturating_sub(rows.len()));
+        rows.extend((0..spare).map(|_| CollegeRow::default()));
     }
     let body = colleges::view(
         lang,

@@ -1,5 +1,6 @@
 //! Page handlers: extract, call a model or a service, render a view.
 
+pub mod accounts;
 pub mod assemblies;
 pub mod assembly;
 pub mod assets;

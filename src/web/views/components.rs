@@ -204,6 +204,7 @@ pub fn flash(lang: Lang, done: Option<&str>) -> Markup {
         ),
         Some("withdrawn") => lang.tr("Départ enregistré.", "Departure recorded."),
         Some("imported") => lang.tr("Import terminé.", "Import done."),
+        Some("account_created") => lang.tr("Compte créé.", "Account created."),
         Some("logged_out") => lang.tr("Vous êtes déconnecté.", "You are logged out."),
         _ => return html! {},
     };

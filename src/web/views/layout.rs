@@ -17,11 +17,13 @@ pub fn app_page(lang: Lang, user: &PageUser, title: &str, main: Markup) -> Marku
             ("/capital", "Capital", "Capital"),
             ("/register", "Registre", "Register"),
             ("/settings", "Paramètres", "Settings"),
+            ("/accounts", "Utilisateurs", "Users"),
         ],
         Role::Secretary => &[
             ("/dashboard", "Tableau de bord", "Dashboard"),
             ("/associates", "Associés", "Associates"),
             ("/assemblies", "Assemblées", "Assemblies"),
+            ("/colleges", "Collèges", "Colleges"),
             ("/capital", "Capital", "Capital"),
             ("/register", "Registre", "Register"),
         ],

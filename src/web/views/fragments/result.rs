@@ -4,6 +4,7 @@
 use maud::{Markup, html};
 use serde_json::Value;
 
+use crate::domain::fraction::{parse_fraction, percent_2dp};
 use crate::web::i18n::Lang;
 use crate::web::views::labels;
 
@@ -32,7 +33,37 @@ pub fn verdict(lang: Lang, result: &Value) -> Markup {
                 (lang.tr("une voix par associé", "one vote per associate"))
             }
         }
+        @if result["weighted"].as_bool() == Some(true) {
+            p.hint { (weighting_rule(lang, result)) }
+        }
     }
+}
+
+/// Why the percentage is not the head count: each college's share of
+/// "for" counts by the college's weight (RULES 13.4).
+fn weighting_rule(lang: Lang, result: &Value) -> &'static str {
+    if result["empty_college"] == "total" {
+        lang.tr(
+            "La part des voix pour de chaque collège compte selon son poids. Un collège où personne n'a exprimé de voix garde son poids sans compter ni pour ni contre (option T des statuts).",
+            "Each college's share of votes for counts by its weight. A college where nobody cast a vote keeps its weight, counting neither for nor against (option T of the statutes).",
+        )
+    } else {
+        lang.tr(
+            "La part des voix pour de chaque collège compte selon son poids. Un collège où personne n'a exprimé de voix ne compte pas : son poids est réparti entre les autres (option R des statuts).",
+            "Each college's share of votes for counts by its weight. A college where nobody cast a vote does not count: its weight is shared among the others (option R of the statutes).",
+        )
+    }
+}
+
+/// A college's share of votes for ("1/3" → "33,33 %"), or a dash when
+/// nobody there cast a vote.
+fn share(lang: Lang, college: &Value) -> String {
+    college["for_share"]
+        .as_str()
+        .and_then(|f| parse_fraction(f).ok())
+        .map_or("—".to_string(), |f| {
+            labels::percent(lang, &percent_2dp(&f))
+        })
 }
 
 /// The table of a frozen result, for the secretary's page.
@@ -46,6 +77,7 @@ pub fn table(lang: Lang, result: &Value) -> Markup {
                 th.num scope="col" { (lang.tr("Pour", "For")) }
                 th.num scope="col" { (lang.tr("Contre", "Against")) }
                 th.num scope="col" { (lang.tr("Abstention", "Abstain")) }
+                th.num scope="col" { (lang.tr("Part des voix pour", "Share for")) }
             } }
             tbody {
                 @for c in colleges(result) {
@@ -55,15 +87,20 @@ pub fn table(lang: Lang, result: &Value) -> Markup {
                         td.num { (count(c, "for")) }
                         td.num { (count(c, "against")) }
                         td.num { (count(c, "abstain")) }
+                        td.num { (share(lang, c)) }
                     }
                 }
             }
             tfoot { tr {
-                th scope="row" { (lang.tr("Total", "Total")) }
+                th scope="row" {
+                    @if result["weighted"].as_bool() == Some(true) { (lang.tr("Total pondéré", "Weighted total")) }
+                    @else { (lang.tr("Total", "Total")) }
+                }
                 td.num {}
                 td.num { (count(counts, "for")) }
                 td.num { (count(counts, "against")) }
                 td.num { (count(counts, "abstain")) }
+                td.num { (labels::percent(lang, result["for_percent"].as_str().unwrap_or("0.00"))) }
             } }
         }
         (verdict(lang, result))

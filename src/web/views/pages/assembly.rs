@@ -54,7 +54,10 @@ pub fn view(lang: Lang, user: &PageUser, data: &AssemblyPage, shown: &Shown) -> 
             (actions(lang, user, a))
             @if let Some(q) = &data.quorum {
                 section aria-labelledby="quorum-title" {
-                    h2 #quorum-title { (lang.tr("Quorum en direct", "Live quorum")) }
+                    h2 #quorum-title {
+                        @if a.status == "closed" { (lang.tr("Quorum", "Quorum")) }
+                        @else { (lang.tr("Quorum en direct", "Live quorum")) }
+                    }
                     (quorum::view(lang, q))
                 }
             }

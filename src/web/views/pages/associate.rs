@@ -247,7 +247,10 @@ fn departure_form(lang: Lang, user: &PageUser, id: i64, forms: &Forms) -> Markup
         .collect();
     let shown = ["departure_on", "reason"];
     html! {
-        section aria-labelledby="departure" {
+        // Folded: a departure is rare, and its button must not sit under
+        // the hand of someone recording shares.
+        details.departure open[!forms.departure_problems.is_empty()] {
+            summary { (lang.tr("Enregistrer un départ…", "Record a departure…")) }
             form method="post" action=(format!("/associates/{id}/withdraw")) {
                 (components::csrf(&user.csrf_token))
                 fieldset {

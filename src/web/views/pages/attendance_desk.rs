@@ -58,6 +58,7 @@ pub fn view(
     q: &str,
     refusal: Option<&str>,
     done: Option<&str>,
+    who: Option<i64>,
 ) -> Markup {
     let a = &desk.assembly;
     let title = lang.tr("Accueil — feuille de présence", "Desk — attendance");
@@ -70,7 +71,14 @@ pub fn view(
             p { a href=(format!("/assemblies/{}", a.id)) { "← " (a.title) } }
             h1 { (title) }
             (quorum::view(lang, &desk.quorum))
-            (labels::flash(lang, done))
+            @match (done, who.and_then(|id| desk.rows.iter().find(|r| r.associate_id == id))) {
+                (Some("recorded"), Some(row)) => {
+                    p.flash role="status" {
+                        (lang.tr("Enregistré : ", "Recorded: ")) strong { (row.name) } " — " (state_label(lang, row)) "."
+                    }
+                }
+                _ => (labels::flash(lang, done)),
+            }
             (labels::refusal(refusal))
             @if !running {
                 p.notice { (lang.tr(

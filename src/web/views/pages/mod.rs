@@ -1,3 +1,4 @@
+pub mod accounts;
 pub mod assemblies;
 pub mod assembly;
 pub mod assembly_resolutions;
