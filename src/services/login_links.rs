@@ -21,8 +21,8 @@ use crate::mail::emails::{LoginLinkContext, PasswordResetContext};
 use crate::services::{accounts, cooperative, login_limit, secrets};
 use crate::web::AppState;
 
-/// How long a link is valid.
-pub const LINK_LIFETIME: Duration = Duration::minutes(15);
+/// How long a link is valid: at most 10 minutes (SECURITY.md, ASVS 2.7.2).
+pub const LINK_LIFETIME: Duration = Duration::minutes(10);
 /// At most `MAX_PER_EMAIL` requests per e-mail and `MAX_PER_ADDRESS` per
 /// client address in `WINDOW` (login links and resets together).
 pub const WINDOW: Duration = Duration::minutes(15);
