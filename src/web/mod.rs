@@ -1,6 +1,7 @@
 //! HTTP: the pages (handlers + views) and the JSON API of CONTRACT.md.
 
 pub mod api;
+pub mod client_address;
 pub mod handlers;
 pub mod i18n;
 pub mod page_error;
@@ -22,6 +23,7 @@ pub struct AppState {
     pub mailer: crate::mail::Mailer,
     pub templates: crate::templates::Templates,
     pub ballots: crate::services::ballot_writer::BallotWriter,
+    pub trusted_proxies: client_address::TrustedProxies,
 }
 
 /// Headers every answer carries: no inline script, no framing, no sniffing.

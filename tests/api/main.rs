@@ -26,5 +26,6 @@ mod register;
 mod register_pages;
 mod schema;
 mod security_routes;
+mod trusted_proxies;
 mod two_processes;
 mod voting;
