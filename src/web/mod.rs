@@ -133,6 +133,18 @@ fn page_table() -> RouteTable {
         )
         .get("/assemblies/{id:\\d+}/cards", handlers::voting_cards::show)
         .post("/assemblies/{id:\\d+}/cards", handlers::voting_cards::issue)
+        .get(
+            "/assemblies/{id:\\d+}/convocations",
+            handlers::convocations::show,
+        )
+        .get(
+            "/assemblies/{id:\\d+}/check-in",
+            handlers::assembly_check_in::show,
+        )
+        .post(
+            "/assemblies/{id:\\d+}/check-in",
+            handlers::assembly_check_in::open,
+        )
         .get("/assemblies/{id:\\d+}/screen", handlers::live::screen)
         .get("/assemblies/{id:\\d+}/events", handlers::live::events)
         .get("/assemblies/{id:\\d+}/minutes", handlers::minutes::show)

@@ -9,6 +9,7 @@ mod auth;
 mod browser;
 mod check_in;
 mod cli;
+mod convocations_print;
 mod cooperative;
 mod crash;
 mod demo;

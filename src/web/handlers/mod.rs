@@ -2,6 +2,7 @@
 
 pub mod assemblies;
 pub mod assembly;
+pub mod assembly_check_in;
 pub mod assets;
 pub mod associate;
 pub mod associates;
@@ -9,6 +10,7 @@ pub mod attendance_desk;
 pub mod auth;
 pub mod capital;
 pub mod colleges;
+pub mod convocations;
 pub mod dashboard;
 pub mod forms;
 pub mod health;

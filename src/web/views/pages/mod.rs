@@ -1,5 +1,6 @@
 pub mod assemblies;
 pub mod assembly;
+pub mod assembly_check_in;
 pub mod assembly_resolutions;
 pub mod associate;
 pub mod associate_form;
@@ -8,6 +9,7 @@ pub mod associates;
 pub mod attendance_desk;
 pub mod capital;
 pub mod colleges;
+pub mod convocations;
 pub mod dashboard;
 pub mod home;
 pub mod import;
