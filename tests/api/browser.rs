@@ -52,8 +52,8 @@ impl Drop for Driver {
 }
 
 /// A browser session: the WebDriver client, its driver and a fresh profile.
-struct Browser {
-    client: Client,
+pub(crate) struct Browser {
+    pub(crate) client: Client,
     driver: Driver,
     _profile: TempDir,
 }
@@ -65,7 +65,7 @@ impl std::ops::Deref for Browser {
     }
 }
 
-async fn browser(window: (u32, u32)) -> Browser {
+pub(crate) async fn browser(window: (u32, u32)) -> Browser {
     assert!(
         Path::new(CHROMEDRIVER).exists() && Path::new(CHROMIUM).exists(),
         "the browser tests need Chromium and ChromeDriver: apt-get install -y chromium chromium-driver"
@@ -141,11 +141,11 @@ impl Browser {
         html.attr("lang").await.ok().flatten().unwrap_or_default()
     }
 
-    async fn path(&self) -> String {
+    pub(crate) async fn path(&self) -> String {
         self.current_url().await.expect("url").path().to_string()
     }
 
-    async fn run(&self, script: &str) -> Value {
+    pub(crate) async fn run(&self, script: &str) -> Value {
         self.execute(script, vec![]).await.expect("script")
     }
 
@@ -173,7 +173,7 @@ impl Browser {
             .collect()
     }
 
-    async fn shot(&self, name: &str) {
+    pub(crate) async fn shot(&self, name: &str) {
         let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("browser-screenshots");
         let png = self.screenshot().await.expect("screenshot");
         let _ = std::fs::create_dir_all(&dir);
@@ -216,7 +216,7 @@ impl Browser {
 }
 
 /// Polls `f` every 100 ms until it gives something, for at most `secs`.
-async fn until<T>(secs: u64, what: &str, mut f: impl AsyncFnMut() -> Option<T>) -> T {
+pub(crate) async fn until<T>(secs: u64, what: &str, mut f: impl AsyncFnMut() -> Option<T>) -> T {
     let end = Instant::now() + Duration::from_secs(secs);
     loop {
         if let Some(v) = f().await {
@@ -227,7 +227,7 @@ async fn until<T>(secs: u64, what: &str, mut f: impl AsyncFnMut() -> Option<T>) 
     }
 }
 
-async fn sqlite_app() -> TestApp {
+pub(crate) async fn sqlite_app() -> TestApp {
     spawn_app(Backend::Sqlite)
         .await
         .expect("SQLite is always available")

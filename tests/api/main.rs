@@ -4,6 +4,7 @@
 #[macro_use]
 mod helpers;
 
+mod accessibility;
 mod assembly_pages;
 mod auth;
 mod browser;
