@@ -77,7 +77,7 @@ async fn audit(b: &Browser, axe: &str, page: &str) -> Vec<String> {
 
 /// Opens `path` with `cookie` (a `name=value` session cookie) as the only
 /// cookie, or none.
-async fn visit(b: &Browser, app: &TestApp, cookie: Option<&str>, path: &str) {
+pub(crate) async fn visit(b: &Browser, app: &TestApp, cookie: Option<&str>, path: &str) {
     b.delete_all_cookies().await.expect("no cookies");
     if let Some(cookie) = cookie {
         // A cookie needs a page of its origin first. Set from the page, it is

@@ -180,3 +180,28 @@ async fn the_check_in_page_opens_the_associates_own_voting_page(app: TestApp) {
         "{to}"
     );
 }
+
+/// Printed (WebDriver's print, A4 portrait), the page is one sheet per
+/// associate on the roll: the print stylesheet breaks after each and hides
+/// the navigation. SQLite only, like the other browser tests.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_convocations_print_one_a4_sheet_per_associate() {
+    let app = crate::browser::sqlite_app().await;
+    let fx = fixture(&app).await;
+    let secretary = log_in(&app, Who::Secretary).await;
+    let cookie = secretary.cookie.expect("a session");
+    let b = crate::browser::browser((1280, 900)).await;
+    let path = format!("/assemblies/{}/convocations", fx.assembly);
+    crate::accessibility::visit(&b, &app, Some(&cookie), &path).await;
+    let pdf = b
+        .print(fantoccini::wd::PrintConfiguration::default())
+        .await
+        .expect("print to PDF");
+    let text = String::from_utf8_lossy(&pdf);
+    let pages = text
+        .match_indices("/Type /Page")
+        .filter(|(i, _)| !text[i + 11..].starts_with('s'))
+        .count();
+    assert_eq!(pages, 2, "one sheet per associate on the roll");
+    b.client.clone().close().await.expect("close");
+}
