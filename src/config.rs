@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use crate::db::DbUrl;
+use crate::web::client_address::TrustedProxies;
 
 #[derive(Clone)]
 pub struct Config {
@@ -17,6 +18,8 @@ pub struct Config {
     pub mail_dir: PathBuf,
     pub mail_from: String,
     pub templates_dir: Option<PathBuf>,
+    /// `SCRUTIN_TRUSTED_PROXIES`: whose `X-Forwarded-For` is believed.
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl std::fmt::Debug for Config {
@@ -27,6 +30,7 @@ impl std::fmt::Debug for Config {
             .field("bind", &self.bind)
             .field("base_url", &self.base_url)
             .field("mail_dir", &self.mail_dir)
+            .field("trusted_proxies", &self.trusted_proxies)
             .finish_non_exhaustive()
     }
 }
@@ -75,6 +79,8 @@ impl Config {
             let local = PathBuf::from("templates");
             local.is_dir().then_some(local)
         });
+        let trusted_proxies =
+            TrustedProxies::parse(&var("SCRUTIN_TRUSTED_PROXIES").unwrap_or_default())?;
         Ok(Config {
             database,
             bind,
@@ -86,6 +92,7 @@ impl Config {
                 .unwrap_or_else(|| PathBuf::from("mail-outbox")),
             mail_from: var("SCRUTIN_MAIL_FROM").unwrap_or_else(|| "scrutin@localhost".into()),
             templates_dir,
+            trusted_proxies,
         })
     }
 }
@@ -111,6 +118,7 @@ mod tests {
         assert_eq!(c.mail_dir, PathBuf::from("mail-outbox"));
         assert_eq!(c.mail_from, "scrutin@localhost");
         assert!(c.secret_key.is_none() && c.base_url.is_none());
+        assert!(c.trusted_proxies.is_empty(), "nobody is trusted by default");
     }
 
     #[test]
@@ -127,5 +135,14 @@ mod tests {
             .err()
             .unwrap_or_default();
         assert!(e.contains("not supported"), "{e}");
+        let e = config(&[("SCRUTIN_TRUSTED_PROXIES", "127.0.0.1,nginx")])
+            .err()
+            .unwrap_or_default();
+        assert!(e.contains("SCRUTIN_TRUSTED_PROXIES"), "{e}");
+        let c = config(&[("SCRUTIN_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8")]).expect("valid");
+        assert!(
+            c.trusted_proxies
+                .trusts("10.1.2.3".parse().expect("an address"))
+        );
     }
 }

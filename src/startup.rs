@@ -51,6 +51,7 @@ impl Application {
             secret_key,
             mailer,
             templates,
+            trusted_proxies: config.trusted_proxies.clone(),
         });
         let server = HttpServer::new(move || {
             App::new()

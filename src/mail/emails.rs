@@ -60,7 +60,7 @@ pub struct LoginLinkContext {
     pub cooperative_name: String,
     pub recipient_name: String,
     pub login_url: String,
-    /// How long the link is valid (15 for the login link).
+    /// How long the link is valid, in minutes (10 for the login link).
     pub valid_minutes: u32,
 }
 
@@ -156,7 +156,7 @@ pub fn check_templates(templates: &Templates) -> Vec<TemplateError> {
             cooperative_name: "Coopérative d'exemple".into(),
             recipient_name: "Jeanne Dupont".into(),
             login_url: "https://scrutin.example.coop/l/abc".into(),
-            valid_minutes: 15,
+            valid_minutes: 10,
         },
         to,
         "Jeanne Dupont",
@@ -167,7 +167,7 @@ pub fn check_templates(templates: &Templates) -> Vec<TemplateError> {
             cooperative_name: "Coopérative d'exemple".into(),
             recipient_name: "Jeanne Dupont".into(),
             reset_url: "https://scrutin.example.coop/password/reset/abc".into(),
-            valid_minutes: 15,
+            valid_minutes: 10,
         },
         to,
         "Jeanne Dupont",
@@ -276,12 +276,12 @@ mod tests {
             cooperative_name: "SCIC".into(),
             recipient_name: "Jeanne".into(),
             login_url: "https://x/l/1".into(),
-            valid_minutes: 15,
+            valid_minutes: 10,
         };
         let mail =
             OutgoingMail::from_template(&Templates::new(None), &ctx, "j@example.coop", "").unwrap();
         assert!(
-            mail.text.contains("expire dans 15 minutes"),
+            mail.text.contains("expire dans 10 minutes"),
             "{}",
             mail.text
         );

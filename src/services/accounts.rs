@@ -12,7 +12,7 @@ use crate::db::models::account::{Account, Role};
 use crate::db::models::api_token;
 use crate::db::{Db, DbConn, now};
 use crate::error::AppError;
-use crate::services::{login_limit, secrets};
+use crate::services::{auth_log, login_limit, secrets};
 
 pub const MIN_PASSWORD_CHARS: usize = 12;
 /// How long an API token lives.
@@ -153,20 +153,47 @@ pub async fn verify_login(
     let address = address.to_string();
     db.run(move |conn| {
         let now = now();
-        login_limit::check(conn, &email, &address, now)?;
+        if let Err(refused) = login_limit::check(conn, &email, &address, now) {
+            let known = Account::by_email(conn, &email)?.map(|a| a.id);
+            auth_log::record(
+                conn,
+                None,
+                known,
+                "password_login_refused",
+                &json!({"address": address, "reason": "too_many_attempts"}),
+            )?;
+            return Err(refused);
+        }
         let account = Account::by_email(conn, &email)?;
         let hash = account
             .as_ref()
             .and_then(|a| a.password_hash.clone())
             .unwrap_or_else(|| DECOY_HASH.clone());
         let ok = verify_password(&password, &hash);
+        let known = account.as_ref().map(|a| a.id);
         match account {
             Some(a) if ok && a.password_hash.is_some() => {
                 login_limit::succeeded(conn, &email)?;
+                auth_log::record(
+                    conn,
+                    Some(a.id),
+                    Some(a.id),
+                    "password_login",
+                    &json!({"address": address}),
+                )?;
                 Ok(a)
             }
             _ => {
                 login_limit::failed(conn, &email, &address, now)?;
+                // The e-mail typed is not logged: it is the account when
+                // known, and may be a mistyped password otherwise.
+                auth_log::record(
+                    conn,
+                    None,
+                    known,
+                    "password_login_failed",
+                    &json!({"address": address}),
+                )?;
                 Err(AppError::new(
                     actix_web::http::StatusCode::UNAUTHORIZED,
                     "invalid_credentials",

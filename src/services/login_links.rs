@@ -10,6 +10,7 @@
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::Connection;
+use serde_json::json;
 
 use crate::db::models::account::Account;
 use crate::db::models::associate::Associate;
@@ -18,11 +19,11 @@ use crate::db::{DbConn, now};
 use crate::error::AppError;
 use crate::mail::OutgoingMail;
 use crate::mail::emails::{LoginLinkContext, PasswordResetContext};
-use crate::services::{accounts, cooperative, login_limit, secrets};
+use crate::services::{accounts, auth_log, cooperative, login_limit, secrets};
 use crate::web::AppState;
 
-/// How long a link is valid.
-pub const LINK_LIFETIME: Duration = Duration::minutes(15);
+/// How long a link is valid: at most 10 minutes (SECURITY.md, ASVS 2.7.2).
+pub const LINK_LIFETIME: Duration = Duration::minutes(10);
 /// At most `MAX_PER_EMAIL` requests per e-mail and `MAX_PER_ADDRESS` per
 /// client address in `WINDOW` (login links and resets together).
 pub const WINDOW: Duration = Duration::minutes(15);
@@ -57,6 +58,7 @@ fn count_request(
     conn: &mut DbConn,
     email: &str,
     address: &str,
+    purpose: Purpose,
     now: NaiveDateTime,
 ) -> Result<(), AppError> {
     let since = now - WINDOW;
@@ -71,6 +73,14 @@ fn count_request(
         retry = retry.max(wait(oldest_address, now));
     }
     if retry > 0 {
+        let known = Account::by_email(conn, email)?.map(|a| a.id);
+        auth_log::record(
+            conn,
+            None,
+            known,
+            &format!("{}_request_refused", event(purpose)),
+            &json!({"address": address, "reason": "too_many_requests"}),
+        )?;
         return Err(AppError::too_many_requests(
             "too_many_requests",
             format!(
@@ -81,6 +91,38 @@ fn count_request(
         ));
     }
     Ok(login_link::record_request(conn, email, address, now)?)
+}
+
+/// The audit log's name for a link of this purpose.
+fn event(purpose: Purpose) -> &'static str {
+    match purpose {
+        Purpose::Login => "login_link",
+        Purpose::Reset => "password_reset",
+    }
+}
+
+/// Logs a refused link: the account and why, when the link is known
+/// (expired, or meant for the other purpose); "unknown_or_used" otherwise,
+/// since a used link is deleted.
+fn log_refused(
+    conn: &mut DbConn,
+    token_hash: &str,
+    purpose: Purpose,
+    address: &str,
+    now: NaiveDateTime,
+) -> Result<(), AppError> {
+    let (account, reason) = match login_link::find(conn, token_hash)? {
+        Some((account, p, _)) if p != purpose.as_str() => (Some(account), "wrong_purpose"),
+        Some((account, _, expires)) if expires <= now => (Some(account), "expired"),
+        _ => (None, "unknown_or_used"),
+    };
+    auth_log::record(
+        conn,
+        None,
+        account,
+        &format!("{}_refused", event(purpose)),
+        &json!({"address": address, "reason": reason}),
+    )
 }
 
 /// What the e-mail needs, when the account exists.
@@ -106,13 +148,23 @@ pub async fn request(
         .db
         .run(move |conn| {
             let now = now();
-            count_request(conn, &email, &address, now)?;
+            count_request(conn, &email, &address, purpose, now)?;
             login_link::delete_expired(conn, now)?;
             // The same work whether or not the account exists, where cheap.
             let token = secrets::random_token();
             let token_hash = secrets::digest(&token);
             let cooperative_name = cooperative::load(conn)?.name;
-            let Some(account) = Account::by_email(conn, &email)? else {
+            let account = Account::by_email(conn, &email)?;
+            // The e-mail is logged only as its account: an unknown one may
+            // be anything typed in the field.
+            auth_log::record(
+                conn,
+                None,
+                account.as_ref().map(|a| a.id),
+                &format!("{}_requested", event(purpose)),
+                &json!({"address": address, "known_account": account.is_some()}),
+            )?;
+            let Some(account) = account else {
                 return Ok(None);
             };
             login_link::insert(
@@ -199,17 +251,29 @@ pub async fn is_valid(state: &AppState, token: &str, purpose: Purpose) -> Result
 
 /// Uses a login link: the account it lets in, or `None` when the link is
 /// unknown, expired or already used.
-pub async fn use_login_link(state: &AppState, token: &str) -> Result<Option<i64>, AppError> {
+pub async fn use_login_link(
+    state: &AppState,
+    token: &str,
+    address: &str,
+) -> Result<Option<i64>, AppError> {
     let token_hash = secrets::digest(token);
+    let address = address.to_string();
     state
         .db
         .run(move |conn| {
-            Ok(login_link::consume(
-                conn,
-                &token_hash,
-                Purpose::Login,
-                now(),
-            )?)
+            let now = now();
+            let used = login_link::consume(conn, &token_hash, Purpose::Login, now)?;
+            match used {
+                Some(account) => auth_log::record(
+                    conn,
+                    Some(account),
+                    Some(account),
+                    "login_link_used",
+                    &json!({"address": address}),
+                )?,
+                None => log_refused(conn, &token_hash, Purpose::Login, &address, now)?,
+            }
+            Ok(used)
         })
         .await
 }
@@ -221,30 +285,44 @@ pub async fn reset_password(
     state: &AppState,
     token: &str,
     password: &str,
+    address: &str,
 ) -> Result<Option<i64>, AppError> {
     let token_hash = secrets::digest(token);
     let password = password.to_string();
+    let address = address.to_string();
     state
         .db
         .run(move |conn| {
             // No hashing (costly by design) for a link that cannot serve.
             if login_link::peek(conn, &token_hash, Purpose::Reset, now())?.is_none() {
+                log_refused(conn, &token_hash, Purpose::Reset, &address, now())?;
                 return Ok(None);
             }
             let hash = accounts::hash_password(&password).map_err(AppError::internal)?;
-            conn.transaction(|conn| {
+            let done = conn.transaction(|conn| {
                 let Some(account_id) =
                     login_link::consume(conn, &token_hash, Purpose::Reset, now())?
                 else {
-                    return Ok(None);
+                    return Ok::<_, AppError>(None);
                 };
                 login_link::set_password_hash(conn, account_id, &hash)?;
                 login_link::end_all_access(conn, account_id)?;
                 if let Some(account) = Account::by_id(conn, account_id)? {
                     login_limit::succeeded(conn, &account.email)?;
                 }
+                auth_log::record(
+                    conn,
+                    Some(account_id),
+                    Some(account_id),
+                    "password_reset_used",
+                    &json!({"address": address}),
+                )?;
                 Ok(Some(account_id))
-            })
+            })?;
+            if done.is_none() {
+                log_refused(conn, &token_hash, Purpose::Reset, &address, now())?;
+            }
+            Ok(done)
         })
         .await
 }

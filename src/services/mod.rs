@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod assemblies;
 pub mod associates;
 pub mod attendance;
+pub mod auth_log;
 pub mod ballot_writer;
 pub mod convocation;
 pub mod cooperative;

@@ -1,6 +1,7 @@
 //! HTTP: the pages (handlers + views) and the JSON API of CONTRACT.md.
 
 pub mod api;
+pub mod client_address;
 pub mod handlers;
 pub mod i18n;
 pub mod page_error;
@@ -24,6 +25,7 @@ pub struct AppState {
     pub ballots: crate::services::ballot_writer::BallotWriter,
     /// Wakes the live screens when an assembly changes.
     pub live: crate::services::live_changes::LiveChanges,
+    pub trusted_proxies: client_address::TrustedProxies,
 }
 
 /// Headers every answer carries: no inline script, no framing, no sniffing.
@@ -139,6 +141,18 @@ fn page_table() -> RouteTable {
         )
         .get("/assemblies/{id:\\d+}/cards", handlers::voting_cards::show)
         .post("/assemblies/{id:\\d+}/cards", handlers::voting_cards::issue)
+        .get(
+            "/assemblies/{id:\\d+}/convocations",
+            handlers::convocations::show,
+        )
+        .get(
+            "/assemblies/{id:\\d+}/check-in",
+            handlers::assembly_check_in::show,
+        )
+        .post(
+            "/assemblies/{id:\\d+}/check-in",
+            handlers::assembly_check_in::open,
+        )
         .get("/assemblies/{id:\\d+}/screen", handlers::live::screen)
         .get("/assemblies/{id:\\d+}/events", handlers::live::events)
         .get("/assemblies/{id:\\d+}/minutes", handlers::minutes::show)

@@ -164,14 +164,22 @@ impl FromRequest for PageUser {
     }
 }
 
-/// The client's address, for the login limits: the TCP peer's IP. Headers
-/// such as `X-Forwarded-For` are not trusted, since anyone can send them;
-/// behind a reverse proxy every client shares the proxy's address, and the
-/// per-address limit then applies to all of them together.
+/// The client's address, for the login limits and the audit log: the TCP
+/// peer's IP, or, when the peer is a proxy of `SCRUTIN_TRUSTED_PROXIES`,
+/// the client it names in `X-Forwarded-For` (`web::client_address`).
+/// Nobody else's `X-Forwarded-For` is believed: anyone can send one.
 pub fn client_address(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+    let Some(peer) = req.peer_addr().map(|a| a.ip()) else {
+        return "unknown".into();
+    };
+    let Some(state) = req.app_data::<web::Data<AppState>>() else {
+        return peer.to_string();
+    };
+    let forwarded = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok());
+    state.trusted_proxies.client(peer, forwarded).to_string()
 }
 
 /// Keeps only a local path, so `next` can never send the user elsewhere.

@@ -94,6 +94,11 @@ fn fresh_postgres() -> Option<(String, PostgresDatabase)> {
 }
 
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
+    spawn_app_with(backend, &[]).await
+}
+
+/// A server started with these environment variables as well.
+pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> Option<TestApp> {
     // Logs only when asked: `TEST_LOG=1 cargo test`.
     if std::env::var_os("TEST_LOG").is_some() {
         scrutin::telemetry::init();
@@ -116,6 +121,12 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         vars.iter()
             .find(|(k, _)| *k == name)
             .map(|(_, v)| v.clone())
+            .or_else(|| {
+                extra
+                    .iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            })
     })
     .expect("test configuration");
     let db_url = config.database.clone();

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use diesel::prelude::*;
-use scrutin::db::schema::login_links;
+use scrutin::db::schema::{accounts, audit_log, login_links};
 use serde_json::{Value, json};
 
 use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp};
@@ -18,6 +18,7 @@ both_backends!(
     an_unknown_email_gets_the_same_answer_and_no_mail,
     a_password_reset_changes_the_password_and_ends_the_tokens,
     too_many_link_requests_get_429,
+    the_audit_log_records_logins_links_and_resets_without_secrets,
 );
 
 const NEW_PASSWORD: &str = "a brand new long password";
@@ -125,10 +126,11 @@ async fn a_login_link_logs_in_once_and_only_once(app: TestApp) {
     assert_eq!(res.status(), 200);
     let page = res.text().await.expect("body");
     assert!(page.contains("Si un compte existe"), "{page}");
+    assert!(page.contains("valable 10 minutes"), "{page}");
     let mails = wait_for_mails(&app, 1).await;
     let mail = &mails[0];
     assert!(mail.contains(&format!("To: {ADMIN_EMAIL}")), "{mail}");
-    assert!(mail.contains("expire dans 15 minutes"), "{mail}");
+    assert!(mail.contains("expire dans 10 minutes"), "{mail}");
     let token = token_in(mail, "/login/link/");
     assert!(token.len() >= 32, "at least 128 bits: {token}");
 
@@ -141,6 +143,12 @@ async fn a_login_link_logs_in_once_and_only_once(app: TestApp) {
             .load(&mut conn)
             .expect("links");
         assert_eq!(hashes, vec![scrutin::services::secrets::digest(&token)]);
+        // ASVS 2.7.2: an e-mailed code lives at most 10 minutes.
+        let (created, expires): (chrono::NaiveDateTime, chrono::NaiveDateTime) = login_links::table
+            .select((login_links::created_at, login_links::expires_at))
+            .first(&mut conn)
+            .expect("the link");
+        assert_eq!(expires - created, chrono::Duration::minutes(10));
     }
 
     // Opening the link (as a mail scanner would, twice) does not use it.
@@ -376,4 +384,171 @@ async fn too_many_link_requests_get_429(app: TestApp) {
     wait_for_mails(&app, 5).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(mail_files(&app).len(), 5);
+    // Each refusal is in the audit log, for the known and the unknown e-mail.
+    let actions: Vec<String> = audit_events(&app).into_iter().map(|e| e.0).collect();
+    for refused in [
+        "login_link_request_refused",
+        "password_reset_request_refused",
+    ] {
+        assert_eq!(
+            actions.iter().filter(|a| *a == refused).count(),
+            2,
+            "{actions:?}"
+        );
+    }
+}
+
+/// The audit log's authentication events, oldest first: (action, account,
+/// details as text).
+fn audit_events(app: &TestApp) -> Vec<(String, Option<i64>, String)> {
+    let db = app.db();
+    let mut conn = db.get().expect("connection");
+    audit_log::table
+        .filter(audit_log::subject.eq("account"))
+        .order(audit_log::id)
+        .select((audit_log::action, audit_log::subject_id, audit_log::details))
+        .load(&mut conn)
+        .expect("the audit log")
+}
+
+fn reason(details: &str) -> String {
+    let v: Value = serde_json::from_str(details).expect("JSON details");
+    v["reason"].as_str().unwrap_or_default().to_string()
+}
+
+async fn the_audit_log_records_logins_links_and_resets_without_secrets(app: TestApp) {
+    app.create_admin();
+    let admin: i64 = {
+        let db = app.db();
+        let mut conn = db.get().expect("connection");
+        accounts::table
+            .filter(accounts::email.eq(ADMIN_EMAIL))
+            .select(accounts::id)
+            .first(&mut conn)
+            .expect("the admin")
+    };
+    let wrong_password = "not the right password at all";
+    let res = post_form(
+        &app,
+        "/login",
+        &[("email", ADMIN_EMAIL), ("password", wrong_password)],
+    )
+    .await;
+    assert_eq!(res.status(), 401);
+    let res = post_form(
+        &app,
+        "/login",
+        &[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+
+    // A login link asked for, used, used again; an unknown e-mail.
+    let login_token = login_link(&app, 0).await;
+    assert_eq!(
+        ask(&app, "/login/link", "nobody@example.coop")
+            .await
+            .status(),
+        200
+    );
+    let path = format!("/login/link/{login_token}");
+    assert_eq!(post_form(&app, &path, &[]).await.status(), 303);
+    assert_eq!(post_form(&app, &path, &[]).await.status(), 410);
+
+    // A reset link tried as a login link, then expired, then a fresh one used.
+    assert_eq!(
+        ask(&app, "/password/forgot", ADMIN_EMAIL).await.status(),
+        200
+    );
+    let mails = wait_for_mails(&app, 2).await;
+    let expired_token = token_in(
+        mails
+            .iter()
+            .find(|m| m.contains("/password/reset/"))
+            .expect("a reset e-mail"),
+        "/password/reset/",
+    );
+    let res = post_form(&app, &format!("/login/link/{expired_token}"), &[]).await;
+    assert_eq!(res.status(), 410);
+    {
+        let db = app.db();
+        let mut conn = db.get().expect("connection");
+        let past = scrutin::db::now() - chrono::Duration::seconds(1);
+        diesel::update(login_links::table)
+            .set(login_links::expires_at.eq(past))
+            .execute(&mut conn)
+            .expect("age the link");
+    }
+    let fields = [("password", NEW_PASSWORD), ("confirm", NEW_PASSWORD)];
+    let res = post_form(&app, &format!("/password/reset/{expired_token}"), &fields).await;
+    assert_eq!(res.status(), 410);
+    assert_eq!(
+        ask(&app, "/password/forgot", ADMIN_EMAIL).await.status(),
+        200
+    );
+    let mails = wait_for_mails(&app, 3).await;
+    let reset_token = mails
+        .iter()
+        .map(|m| token_in_or_empty(m, "/password/reset/"))
+        .find(|t| !t.is_empty() && *t != expired_token)
+        .expect("a second reset e-mail");
+    let res = post_form(&app, &format!("/password/reset/{reset_token}"), &fields).await;
+    assert_eq!(res.status(), 303);
+
+    let events = audit_events(&app);
+    let seen: Vec<(&str, Option<i64>, String)> = events
+        .iter()
+        .map(|(action, account, details)| (action.as_str(), *account, reason(details)))
+        .collect();
+    let none = String::new;
+    assert_eq!(
+        seen,
+        vec![
+            ("password_login_failed", Some(admin), none()),
+            ("password_login", Some(admin), none()),
+            ("login_link_requested", Some(admin), none()),
+            ("login_link_requested", None, none()),
+            ("login_link_used", Some(admin), none()),
+            ("login_link_refused", None, "unknown_or_used".to_string()),
+            ("password_reset_requested", Some(admin), none()),
+            (
+                "login_link_refused",
+                Some(admin),
+                "wrong_purpose".to_string()
+            ),
+            ("password_reset_refused", Some(admin), "expired".to_string()),
+            ("password_reset_requested", Some(admin), none()),
+            ("password_reset_used", Some(admin), none()),
+        ]
+    );
+    // Where from, and never a secret: no token, no digest, no password, no
+    // e-mail typed for an unknown account.
+    for (action, _, details) in &events {
+        let v: Value = serde_json::from_str(details).expect("JSON details");
+        assert!(
+            v["address"].as_str().is_some_and(|a| !a.is_empty()),
+            "{action}: {details}"
+        );
+        for secret in [&login_token, &expired_token, &reset_token] {
+            assert!(!details.contains(secret.as_str()), "{action}: {details}");
+            let digest = scrutin::services::secrets::digest(secret);
+            assert!(!details.contains(&digest), "{action}: {details}");
+        }
+        for secret in [
+            wrong_password,
+            ADMIN_PASSWORD,
+            NEW_PASSWORD,
+            "nobody@example.coop",
+        ] {
+            assert!(!details.contains(secret), "{action}: {details}");
+        }
+    }
+}
+
+fn token_in_or_empty(mail: &str, marker: &str) -> String {
+    if mail.contains(marker) {
+        token_in(mail, marker)
+    } else {
+        String::new()
+    }
 }

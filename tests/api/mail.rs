@@ -414,7 +414,7 @@ async fn the_smtp_backend_delivers_a_convocation_to_a_real_server() {
             cooperative_name: "SCIC Énergie Partagée".into(),
             recipient_name: "Paul".into(),
             login_url: "https://scrutin.example.coop/connexion/77".into(),
-            valid_minutes: 15,
+            valid_minutes: 10,
         },
         "paul@example.coop",
         "",

@@ -4,12 +4,14 @@
 #[macro_use]
 mod helpers;
 
+mod accessibility;
 mod assembly_pages;
 mod auth;
 mod browser;
 mod browser_journey;
 mod check_in;
 mod cli;
+mod convocations_print;
 mod cooperative;
 mod crash;
 mod demo;
@@ -28,5 +30,6 @@ mod register;
 mod register_pages;
 mod schema;
 mod security_routes;
+mod trusted_proxies;
 mod two_processes;
 mod voting;

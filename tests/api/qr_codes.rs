@@ -78,5 +78,11 @@ async fn cards_and_live_screen_carry_a_qr_code_of_their_link(app: TestApp) {
     .await;
     let codes = qr_codes(&screen);
     assert_eq!(codes.len(), 1);
-    assert!(codes[0].0.ends_with("/dashboard"), "{}", codes[0].0);
+    assert!(
+        codes[0]
+            .0
+            .ends_with(&format!("/assemblies/{}/check-in", fx.assembly)),
+        "{}",
+        codes[0].0
+    );
 }

@@ -60,6 +60,23 @@ pub fn peek(
         .optional()
 }
 
+/// Any link with this digest, valid or not: its account, purpose and end
+/// (to say in the audit log why a link was refused).
+pub fn find(
+    conn: &mut DbConn,
+    token_hash: &str,
+) -> QueryResult<Option<(i64, String, NaiveDateTime)>> {
+    login_links::table
+        .filter(login_links::token_hash.eq(token_hash))
+        .select((
+            login_links::account_id,
+            login_links::purpose,
+            login_links::expires_at,
+        ))
+        .first(conn)
+        .optional()
+}
+
 /// Uses the link: its account if it was still valid and this call is the
 /// one that deleted it. Of two concurrent calls, only one gets the account.
 pub fn consume(

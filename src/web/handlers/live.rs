@@ -32,6 +32,7 @@ use crate::error::AppError;
 use crate::services::voting::majority_of;
 use crate::services::{assemblies, attendance};
 use crate::web::AppState;
+use crate::web::handlers::assembly_check_in::check_in_url;
 use crate::web::handlers::forms::{STAFF, page};
 use crate::web::i18n::Lang;
 use crate::web::page_error::PageResult;
@@ -86,8 +87,8 @@ pub async fn screen(
     user.require(STAFF)?;
     let id = path.into_inner();
     let now = state.db.run(move |conn| live_state(conn, id)).await?;
-    // Associates find their voting link and check-in once logged in.
-    let entry = format!("{}/dashboard", state.base_url.trim_end_matches('/'));
+    // Associates check in and vote from there, once logged in.
+    let entry = check_in_url(&state.base_url, id);
     Ok(page(
         StatusCode::OK,
         live_screen::view(lang, id, &now, &entry),

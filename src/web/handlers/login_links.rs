@@ -81,10 +81,12 @@ pub async fn confirm_login(
 /// POST /login/link/{token}: uses the link and opens a fresh session.
 pub async fn use_login(
     state: web::Data<AppState>,
+    req: HttpRequest,
     lang: Lang,
     token: web::Path<String>,
 ) -> PageResult {
-    match login_links::use_login_link(&state, &token).await? {
+    let address = session::client_address(&req);
+    match login_links::use_login_link(&state, &token, &address).await? {
         Some(account_id) => {
             let cookie = session::open(&state, account_id).await?;
             Ok(HttpResponse::SeeOther()
@@ -137,6 +139,7 @@ pub struct ResetFields {
 /// API token of the account, and logs the user in afresh.
 pub async fn reset(
     state: web::Data<AppState>,
+    req: HttpRequest,
     lang: Lang,
     token: web::Path<String>,
     fields: web::Form<ResetFields>,
@@ -147,7 +150,8 @@ pub async fn reset(
             view::reset_form(lang, &token, Some(problem)),
         ));
     }
-    match login_links::reset_password(&state, &token, &fields.password).await? {
+    let address = session::client_address(&req);
+    match login_links::reset_password(&state, &token, &fields.password, &address).await? {
         Some(account_id) => {
             let cookie = session::open(&state, account_id).await?;
             Ok(HttpResponse::SeeOther()

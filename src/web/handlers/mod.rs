@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod assemblies;
 pub mod assembly;
+pub mod assembly_check_in;
 pub mod assets;
 pub mod associate;
 pub mod associates;
@@ -10,6 +11,7 @@ pub mod attendance_desk;
 pub mod auth;
 pub mod capital;
 pub mod colleges;
+pub mod convocations;
 pub mod dashboard;
 pub mod forms;
 pub mod health;

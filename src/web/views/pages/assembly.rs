@@ -130,6 +130,8 @@ fn links(lang: Lang, a: &Assembly) -> Markup {
                 a.button href=(format!("/assemblies/{}/screen", a.id)) { (lang.tr("Écran de séance", "Live screen")) }
                 " "
                 a.button href=(format!("/assemblies/{}/cards", a.id)) { (lang.tr("Cartes de vote", "Voting cards")) }
+                " "
+                a href=(format!("/assemblies/{}/convocations", a.id)) { (lang.tr("Convocations à imprimer", "Convocations to print")) }
             }
         } @else if a.status == "closed" {
             p.actions {

@@ -27,8 +27,8 @@ pub fn view(lang: Lang, assembly_id: i64, now: &Live, entry: &str) -> Markup {
                     (live::view(lang, now))
                 }
                 aside.screen-entry {
-                    (qr::qr_svg(entry, lang.tr("Code QR de l'espace des associés", "QR code of the associates' space")))
-                    p { (lang.tr("Votez et suivez la séance : ", "Vote and follow the meeting: ")) code { (entry) } }
+                    (qr::qr_svg(entry, lang.tr("Code QR de la page d'émargement et de vote", "QR code of the check-in and voting page")))
+                    p { (lang.tr("Émargez et votez : ", "Check in and vote: ")) code { (entry) } }
                 }
                 p.screen-back { a href=(format!("/assemblies/{assembly_id}")) { (lang.tr("Retour à l'assemblée", "Back to the assembly")) } }
             }

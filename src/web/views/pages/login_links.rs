@@ -4,24 +4,28 @@
 
 use maud::{Markup, html};
 
-use crate::services::login_links::PasswordProblem;
+use crate::services::login_links::{LINK_LIFETIME, PasswordProblem};
 use crate::web::i18n::Lang;
 use crate::web::views::{components, layout};
 
 /// After a request: the same words whether or not the e-mail has an account.
 pub fn sent(lang: Lang) -> Markup {
     let title = lang.tr("Vérifiez vos e-mails", "Check your e-mail");
+    let minutes = LINK_LIFETIME.num_minutes();
+    let message = match lang {
+        Lang::Fr => format!(
+            "Si un compte existe pour cette adresse, un lien a été envoyé. Il est valable {minutes} minutes et ne sert qu'une fois."
+        ),
+        Lang::En => format!(
+            "If an account exists for this address, a link has been sent. It is valid for {minutes} minutes and works once."
+        ),
+    };
     layout::page(
         lang,
         title,
         html! {
             h1 { (title) }
-            p role="status" {
-                (lang.tr(
-                    "Si un compte existe pour cette adresse, un lien a été envoyé. Il est valable 15 minutes et ne sert qu'une fois.",
-                    "If an account exists for this address, a link has been sent. It is valid for 15 minutes and works once.",
-                ))
-            }
+            p role="status" { (message) }
             p { a href="/login" { (lang.tr("Retour à la connexion", "Back to the login page")) } }
         },
     )

@@ -1,6 +1,7 @@
 pub mod accounts;
 pub mod assemblies;
 pub mod assembly;
+pub mod assembly_check_in;
 pub mod assembly_resolutions;
 pub mod associate;
 pub mod associate_form;
@@ -9,6 +10,7 @@ pub mod associates;
 pub mod attendance_desk;
 pub mod capital;
 pub mod colleges;
+pub mod convocations;
 pub mod dashboard;
 pub mod home;
 pub mod import;
