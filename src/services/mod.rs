@@ -12,6 +12,7 @@ pub mod import;
 pub mod login_limit;
 pub mod login_links;
 pub mod minutes;
+pub mod moving;
 pub mod secrets;
 pub mod shares;
 pub mod voting;
