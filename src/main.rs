@@ -48,6 +48,14 @@ enum Command {
         #[arg(short = 'o', long = "output")]
         output: Option<std::path::PathBuf>,
     },
+    /// Write the whole cooperative as one JSON archive (to move it to another database).
+    Export {
+        /// The file to write; standard output if left out.
+        #[arg(short = 'o', long = "output")]
+        output: Option<std::path::PathBuf>,
+    },
+    /// Load a JSON archive made by `scrutin export` into an empty database.
+    ImportArchive { file: std::path::PathBuf },
 }
 
 #[derive(Subcommand)]
@@ -75,6 +83,8 @@ fn main() -> ExitCode {
                 format,
                 output,
             } => write_minutes(config, assembly_id, &format, output.as_deref()),
+            Command::Export { output } => export(config, output.as_deref()),
+            Command::ImportArchive { file } => import_archive(config, &file),
         });
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -193,5 +203,51 @@ fn write_minutes(
         }
         None => std::io::stdout().write_all(doc.body.as_bytes())?,
     }
+    Ok(())
+}
+
+fn export(config: Config, output: Option<&std::path::Path>) -> anyhow::Result<()> {
+    use scrutin::services::moving;
+    let db = Db::open(&config.database)?;
+    let mut conn = db.get()?;
+    let Some(path) = output else {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        moving::export(&mut conn, &mut out)?;
+        return Ok(());
+    };
+    // Written aside, then renamed: a failed export leaves no half archive.
+    let partial = path.with_extension("partial");
+    let written = std::fs::File::create(&partial)
+        .map_err(anyhow::Error::from)
+        .and_then(|file| moving::export(&mut conn, &mut std::io::BufWriter::new(file)))
+        .and_then(|rows| Ok((rows, std::fs::rename(&partial, path)?)));
+    match written {
+        Ok((rows, ())) => {
+            eprintln!("archive of {rows} rows written to {}", path.display());
+            Ok(())
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(&partial);
+            anyhow::bail!("cannot write the archive {}: {e}", path.display())
+        }
+    }
+}
+
+fn import_archive(config: Config, file: &std::path::Path) -> anyhow::Result<()> {
+    use scrutin::services::moving::{self, Archive};
+    let bytes =
+        std::fs::read(file).map_err(|e| anyhow::anyhow!("cannot read {}: {e}", file.display()))?;
+    let archive = Archive::parse(&bytes)
+        .map_err(|e| anyhow::anyhow!("{}: {e}; nothing imported", file.display()))?;
+    let db = Db::open(&config.database)?;
+    let mut conn = db.get()?;
+    let imported = moving::import(&mut conn, &archive)
+        .map_err(|e| anyhow::anyhow!("{e}; nothing imported"))?;
+    println!(
+        "{} rows in {} tables imported into {}",
+        imported.rows(),
+        imported.tables.len(),
+        config.database.backend_name()
+    );
     Ok(())
 }

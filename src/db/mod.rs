@@ -235,6 +235,19 @@ pub fn run_migrations(conn: &mut DbConn) -> anyhow::Result<usize> {
     applied.map_err(|e| anyhow::anyhow!("cannot apply the database migrations: {e}"))
 }
 
+/// The version of the newest migration this program carries (the same on
+/// both dialects): the schema an archive's rows fit.
+pub fn latest_migration() -> String {
+    use diesel::migration::MigrationSource;
+    let migrations: Vec<Box<dyn diesel::migration::Migration<diesel::sqlite::Sqlite>>> =
+        SQLITE_MIGRATIONS.migrations().unwrap_or_default();
+    migrations
+        .iter()
+        .map(|m| m.name().version().to_string())
+        .max()
+        .unwrap_or_default()
+}
+
 /// An instant as both backends store it: UTC, microsecond precision
 /// (SQLite would keep nanoseconds that PostgreSQL drops).
 pub fn now() -> chrono::NaiveDateTime {
@@ -250,6 +263,33 @@ pub fn truncate_to_micros(t: chrono::NaiveDateTime) -> chrono::NaiveDateTime {
 #[cfg(test)]
 mod tests {
     use super::DbUrl;
+
+    #[test]
+    fn both_dialects_carry_the_same_migrations() {
+        use diesel::migration::MigrationSource;
+        let sqlite: Vec<String> =
+            MigrationSource::<diesel::sqlite::Sqlite>::migrations(&super::SQLITE_MIGRATIONS)
+                .expect("SQLite migrations")
+                .iter()
+                .map(|m| m.name().to_string())
+                .collect();
+        let postgres: Vec<String> =
+            MigrationSource::<diesel::pg::Pg>::migrations(&super::POSTGRES_MIGRATIONS)
+                .expect("PostgreSQL migrations")
+                .iter()
+                .map(|m| m.name().to_string())
+                .collect();
+        assert_eq!(
+            sqlite, postgres,
+            "an archive's schema stamp means one schema"
+        );
+        assert_eq!(
+            super::latest_migration().len(),
+            14,
+            "{}",
+            super::latest_migration()
+        );
+    }
 
     #[test]
     fn url_schemes_are_dispatched_explicitly() {

@@ -14,6 +14,7 @@ pub mod live_changes;
 pub mod login_limit;
 pub mod login_links;
 pub mod minutes;
+pub mod moving;
 pub mod postal;
 pub mod secrets;
 pub mod shares;

@@ -50,7 +50,7 @@ pub const ADMIN_EMAIL: &str = "admin@example.coop";
 pub const ADMIN_PASSWORD: &str = "a long admin password";
 
 /// A database created for one test and dropped after it.
-struct PostgresDatabase {
+pub struct PostgresDatabase {
     server_url: String,
     name: String,
 }
@@ -80,7 +80,7 @@ fn with_database(url: &str, name: &str) -> String {
     format!("{host_part}/{name}{query}")
 }
 
-fn fresh_postgres() -> Option<(String, PostgresDatabase)> {
+pub fn fresh_postgres() -> Option<(String, PostgresDatabase)> {
     let server_url = std::env::var("SCRUTIN_TEST_POSTGRES_URL").ok()?;
     let name = format!("scrutin_test_{}", hex::encode(rand::random::<[u8; 8]>()));
     let mut conn = PgConnection::establish(&server_url)
@@ -143,6 +143,42 @@ pub async fn spawn_app_with(backend: Backend, extra: &[(&str, &str)]) -> Option<
         _dir: dir,
         postgres,
     })
+}
+
+/// A server on a database the test prepared (e.g. by `scrutin import-archive`);
+/// `postgres` is the guard that drops it afterwards.
+pub async fn spawn_app_on(db_url: DbUrl, postgres: Option<PostgresDatabase>) -> TestApp {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let url = match &db_url {
+        DbUrl::Sqlite(path) | DbUrl::Postgres(path) => path.clone(),
+    };
+    let vars = [
+        ("DATABASE_URL", url),
+        ("SCRUTIN_BIND", "127.0.0.1:0".to_string()),
+        (
+            "SCRUTIN_MAIL_DIR",
+            dir.path().join("mail").display().to_string(),
+        ),
+    ];
+    let config = Config::from_lookup(|name| {
+        vars.iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.clone())
+    })
+    .expect("test configuration");
+    let app = Application::build(config).expect("the server starts");
+    let address = format!("http://{}", app.address());
+    tokio::spawn(app.run_until_stopped());
+    TestApp {
+        address,
+        db_url,
+        client: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("HTTP client"),
+        _dir: dir,
+        postgres,
+    }
 }
 
 impl TestApp {

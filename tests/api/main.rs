@@ -22,6 +22,7 @@ mod login_links;
 mod mail;
 mod minutes;
 mod minutes_pages;
+mod moving;
 mod pages;
 mod pg_fault;
 mod postal;

@@ -32,7 +32,7 @@ type Choose = fn(usize, usize) -> &'static str;
 /// voter, one absent; a weighted ordinary resolution (59 %, adopted), an
 /// unweighted extraordinary one (18 for, 8 against: 69,23 %, adopted) and a
 /// weighted ordinary one (29 %, rejected). Returns the resolutions' ids.
-async fn run_assembly(vote: &Vote<'_>) -> Vec<i64> {
+pub async fn run_assembly(vote: &Vote<'_>) -> Vec<i64> {
     let r1 = vote
         .resolution(
             "ordinary",
