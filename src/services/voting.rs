@@ -612,6 +612,40 @@ pub fn issue_cards(
     associate_ids: Option<Vec<i64>>,
     base_url: &str,
 ) -> Result<Vec<Card>, AppError> {
+    issue_tokens(
+        conn,
+        account_id,
+        assembly_id,
+        associate_ids,
+        base_url,
+        "card",
+    )
+}
+
+/// The voting link an associate opens from the check-in page: a token of
+/// its own kind, so that it neither revokes a printed card nor piles up
+/// (each new one revokes the previous).
+pub fn issue_check_in(
+    conn: &mut DbConn,
+    account_id: Option<i64>,
+    assembly_id: i64,
+    associate_id: i64,
+    base_url: &str,
+) -> Result<Card, AppError> {
+    let ids = Some(vec![associate_id]);
+    issue_tokens(conn, account_id, assembly_id, ids, base_url, "check_in")?
+        .pop()
+        .ok_or_else(|| AppError::internal(anyhow::anyhow!("no voting link issued")))
+}
+
+fn issue_tokens(
+    conn: &mut DbConn,
+    account_id: Option<i64>,
+    assembly_id: i64,
+    associate_ids: Option<Vec<i64>>,
+    base_url: &str,
+    purpose: &'static str,
+) -> Result<Vec<Card>, AppError> {
     write_transaction(conn, |conn| {
         let a = find_assembly(conn, assembly_id)?;
         if !(a.status == "convened" || a.status == "open") {
@@ -641,7 +675,7 @@ pub fn issue_cards(
                 conn,
                 assembly_id,
                 associate_id,
-                "card",
+                purpose,
             )?;
             let token = secrets::random_token();
             crate::db::models::assembly::insert_voting_token(
@@ -649,7 +683,7 @@ pub fn issue_cards(
                 &secrets::digest(&token),
                 assembly_id,
                 associate_id,
-                "card",
+                purpose,
                 account_id,
                 now(),
             )?;
@@ -665,7 +699,7 @@ pub fn issue_cards(
             "assembly",
             Some(assembly_id),
             "voting_cards",
-            &json!({"issued": cards.len()}),
+            &json!({"issued": cards.len(), "purpose": purpose}),
             now(),
         )?;
         Ok(cards)

@@ -87,13 +87,10 @@ pub async fn open(
     let base = state.base_url.clone();
     let issued = state
         .db
-        .run(move |conn| voting::issue_cards(conn, Some(account), id, Some(vec![associate]), &base))
+        .run(move |conn| voting::issue_check_in(conn, Some(account), id, associate, &base))
         .await;
     match issued {
-        Ok(cards) => match cards.first() {
-            Some(card) => Ok(see_other(&format!("/vote/{}", card.token))),
-            None => Err(AppError::internal(anyhow::anyhow!("no voting link issued")).into()),
-        },
+        Ok(card) => Ok(see_other(&format!("/vote/{}", card.token))),
         Err(e) if is_refusal(&e) => {
             let data = state.db.run(move |conn| load(conn, id, associate)).await?;
             let message = refusal_text(lang, &e);
