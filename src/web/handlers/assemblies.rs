@@ -139,6 +139,7 @@ pub fn refusal_text(lang: Lang, err: &AppError) -> String {
         "not_open" => "Seule une assemblée en séance peut être close.".into(),
         "resolution_open" => "Fermez d'abord le vote en cours.".into(),
         "assembly_closed" => "L'assemblée est close.".into(),
+        "agenda_closed" => "L'ordre du jour est fixé par la convocation : une résolution ne s'ajoute qu'avant de convoquer l'assemblée.".into(),
         "majority_not_allowed" => "Une assemblée ordinaire ne vote que des résolutions ordinaires, une extraordinaire que des résolutions extraordinaires : pour les deux, créez une assemblée mixte.".into(),
         "invalid_resolution" => "Une résolution doit avoir un titre.".into(),
         "assembly_not_open" => "Ouvrez d'abord la séance.".into(),
