@@ -718,6 +718,24 @@ async fn a_too_short_password_at_admission_is_refused_in_each_language(app: Test
             .contains("0 associé(s)"),
         "nobody admitted"
     );
+
+    // "Annuler" stands apart from "Admettre": both in a spaced row (the
+    // pixels are measured in browser.rs).
+    let form = admin.get("/associates/new").await.body;
+    let row = form
+        .split("<p class=\"form-actions\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</p>").next())
+        .expect("the form's actions row");
+    assert!(
+        row.contains(">Admettre</button>") && row.contains(">Annuler</a>"),
+        "{row}"
+    );
+    let css = admin.get("/static/style.css").await.body;
+    assert!(
+        css.contains(".form-actions { display: flex; flex-wrap: wrap; gap: 0.75rem 1.5rem;"),
+        "{css}"
+    );
 }
 
 async fn a_refused_admission_keeps_the_input_and_changes_show_in_the_history(app: TestApp) {
