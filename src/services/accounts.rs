@@ -170,16 +170,20 @@ pub async fn verify_login(
     let address = address.to_string();
     db.run(move |conn| {
         let now = now();
-        if let Err(refused) = login_limit::check(conn, &email, &address, now) {
-            let known = Account::by_email(conn, &email)?.map(|a| a.id);
-            auth_log::record(
-                conn,
-                None,
-                known,
-                "password_login_refused",
-                &json!({"address": address, "reason": "too_many_attempts"}),
-            )?;
-            return Err(refused);
+        if let login_limit::Verdict::Refused { error, first } =
+            login_limit::check(conn, &email, &address, now)?
+        {
+            if first {
+                let known = Account::by_email(conn, &email)?.map(|a| a.id);
+                auth_log::record(
+                    conn,
+                    None,
+                    known,
+                    "password_login_refused",
+                    &json!({"address": address, "reason": "too_many_attempts"}),
+                )?;
+            }
+            return Err(error);
         }
         let account = Account::by_email(conn, &email)?;
         let hash = account
