@@ -3,7 +3,8 @@
 //! per client address in `WINDOW`; past that, every attempt is refused with
 //! 429 before the password is even checked, until the oldest failure leaves
 //! the window. The failures live in the database, so every process of the
-//! instance counts the same ones.
+//! instance counts the same ones. Only the first refusal of a lockout goes
+//! to the audit log (`first_refusal`).
 
 use chrono::{Duration, NaiveDateTime};
 
