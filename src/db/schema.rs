@@ -251,6 +251,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    login_refusals (id) {
+        id -> BigInt,
+        key -> Text,
+        at -> Timestamp,
+    }
+}
+
+diesel::table! {
     login_links (token_hash) {
         token_hash -> Text,
         account_id -> BigInt,
@@ -296,6 +304,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     voting_tokens,
     convocations,
     login_attempts,
+    login_refusals,
     login_links,
     login_link_requests,
     minutes,

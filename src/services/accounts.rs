@@ -32,6 +32,26 @@ pub fn check_password(password: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Why a password is refused, in French and in English, for a form; `None`
+/// when `check_password` accepts it.
+pub fn password_refusal(password: &str) -> Option<(String, String)> {
+    check_password(password).err()?;
+    let n = password.chars().count();
+    Some(if password.trim().is_empty() {
+        (
+            "Le mot de passe est vide.".into(),
+            "The password is empty.".into(),
+        )
+    } else {
+        (
+            format!(
+                "Le mot de passe a {n} caractère(s) : il en faut {MIN_PASSWORD_CHARS} au moins."
+            ),
+            format!("The password has {n} character(s): at least {MIN_PASSWORD_CHARS} are needed."),
+        )
+    })
+}
+
 /// Lower-cases and trims an e-mail address and checks its shape.
 pub fn normalize_email(email: &str) -> Result<String, String> {
     let email = email.trim().to_lowercase();
@@ -104,11 +124,8 @@ pub fn create_secretary(conn: &mut DbConn, email: &str, password: &str) -> Resul
             "message_fr": "Adresse e-mail invalide.", "message_en": "Invalid e-mail address."}));
         String::new()
     });
-    let n = password.chars().count();
-    if check_password(password).is_err() {
-        problems.push(json!({"field": "password",
-            "message_fr": format!("Le mot de passe a {n} caractère(s) : il en faut {MIN_PASSWORD_CHARS} au moins."),
-            "message_en": format!("The password has {n} character(s): at least {MIN_PASSWORD_CHARS} are needed.")}));
+    if let Some((fr, en)) = password_refusal(password) {
+        problems.push(json!({"field": "password", "message_fr": fr, "message_en": en}));
     }
     if !problems.is_empty() {
         return Err(
@@ -153,16 +170,20 @@ pub async fn verify_login(
     let address = address.to_string();
     db.run(move |conn| {
         let now = now();
-        if let Err(refused) = login_limit::check(conn, &email, &address, now) {
-            let known = Account::by_email(conn, &email)?.map(|a| a.id);
-            auth_log::record(
-                conn,
-                None,
-                known,
-                "password_login_refused",
-                &json!({"address": address, "reason": "too_many_attempts"}),
-            )?;
-            return Err(refused);
+        if let login_limit::Verdict::Refused { error, first } =
+            login_limit::check(conn, &email, &address, now)?
+        {
+            if first {
+                let known = Account::by_email(conn, &email)?.map(|a| a.id);
+                auth_log::record(
+                    conn,
+                    None,
+                    known,
+                    "password_login_refused",
+                    &json!({"address": address, "reason": "too_many_attempts"}),
+                )?;
+            }
+            return Err(error);
         }
         let account = Account::by_email(conn, &email)?;
         let hash = account
@@ -258,6 +279,13 @@ mod tests {
         assert!(check_password("").is_err());
         assert!(check_password("short").is_err());
         assert!(check_password("twelve chars").is_ok());
+        assert_eq!(password_refusal("twelve chars"), None);
+        let (fr, en) = password_refusal("court").expect("refused");
+        assert_eq!(
+            fr,
+            "Le mot de passe a 5 caractère(s) : il en faut 12 au moins."
+        );
+        assert!(en.starts_with("The password has 5"), "{en}");
         assert_eq!(
             normalize_email(" A@Example.Coop ").as_deref(),
             Ok("a@example.coop")

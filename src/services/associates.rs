@@ -213,14 +213,8 @@ pub fn admit(
         let mut errors = FieldErrors::default();
         let checked = check(conn, input, &mut errors)?;
         let password = input.password.as_deref().filter(|p| !p.is_empty());
-        if let Some(p) = password
-            && let Err(e) = accounts::check_password(p)
-        {
-            errors.add(
-                "password",
-                format!("Mot de passe refusé : {e}."),
-                format!("Password refused: {e}."),
-            );
+        if let Some((fr, en)) = password.and_then(accounts::password_refusal) {
+            errors.add("password", fr, en);
         }
         errors.into_result()?;
         let Some(c) = checked else {

@@ -3,12 +3,13 @@
 //! per client address in `WINDOW`; past that, every attempt is refused with
 //! 429 before the password is even checked, until the oldest failure leaves
 //! the window. The failures live in the database, so every process of the
-//! instance counts the same ones.
+//! instance counts the same ones. Only the first refusal of a lockout goes
+//! to the audit log (`first_refusal`).
 
 use chrono::{Duration, NaiveDateTime};
 
 use crate::db::DbConn;
-use crate::db::models::login_attempt;
+use crate::db::models::{login_attempt, login_refusal};
 use crate::error::AppError;
 
 pub const WINDOW: Duration = Duration::minutes(15);
@@ -20,6 +21,17 @@ fn wait(oldest: Option<NaiveDateTime>, now: NaiveDateTime) -> i64 {
     oldest.map_or(1, |t| (t + WINDOW - now).num_seconds().max(1))
 }
 
+/// The answer of the limits to an attempt.
+pub enum Verdict {
+    Allowed,
+    /// The 429 to answer, and whether this refusal is the first of its
+    /// lockout: only that one goes to the audit log.
+    Refused {
+        error: AppError,
+        first: bool,
+    },
+}
+
 /// Refuses the attempt when the e-mail or the address has used up its
 /// failures: 429, with the wait in seconds in the details (and the
 /// `Retry-After` header).
@@ -28,28 +40,57 @@ pub fn check(
     email: &str,
     address: &str,
     now: NaiveDateTime,
-) -> Result<(), AppError> {
+) -> Result<Verdict, AppError> {
     let since = now - WINDOW;
-    let (by_email, oldest_email) = login_attempt::for_email(conn, email, since)?;
-    let (by_address, oldest_address) = login_attempt::for_address(conn, address, since)?;
+    let (by_email, oldest_email, newest_email) = login_attempt::for_email(conn, email, since)?;
+    let (by_address, oldest_address, newest_address) =
+        login_attempt::for_address(conn, address, since)?;
     let mut retry = 0;
+    let mut first = false;
     if by_email >= MAX_PER_EMAIL {
         retry = wait(oldest_email, now);
+        first |= first_refusal(conn, &format!("login:email:{email}"), newest_email, now)?;
     }
     if by_address >= MAX_PER_ADDRESS {
         retry = retry.max(wait(oldest_address, now));
+        first |= first_refusal(
+            conn,
+            &format!("login:address:{address}"),
+            newest_address,
+            now,
+        )?;
     }
-    if retry > 0 {
-        return Err(AppError::too_many_requests(
-            "too_many_attempts",
-            format!(
-                "Too many failed logins: try again in {} minute(s).",
-                (retry + 59) / 60
-            ),
-            retry,
-        ));
+    if retry == 0 {
+        return Ok(Verdict::Allowed);
     }
-    Ok(())
+    let error = AppError::too_many_requests(
+        "too_many_attempts",
+        format!(
+            "Too many failed logins: try again in {} minute(s).",
+            (retry + 59) / 60
+        ),
+        retry,
+    );
+    Ok(Verdict::Refused { error, first })
+}
+
+/// Whether this is the first refusal of `key` (an e-mail or an address)
+/// since `locked_at`, the attempt that used up its limit; notes it if so.
+/// A flood of refused requests thus writes one audit row per key and
+/// lockout, not one per request.
+pub fn first_refusal(
+    conn: &mut DbConn,
+    key: &str,
+    locked_at: Option<NaiveDateTime>,
+    now: NaiveDateTime,
+) -> Result<bool, AppError> {
+    let since = locked_at.unwrap_or(now - WINDOW);
+    if login_refusal::noted_since(conn, key, since)? {
+        return Ok(false);
+    }
+    login_refusal::delete_before(conn, now - WINDOW)?;
+    login_refusal::record(conn, key, now)?;
+    Ok(true)
 }
 
 pub fn failed(

@@ -63,24 +63,35 @@ fn count_request(
 ) -> Result<(), AppError> {
     let since = now - WINDOW;
     login_link::delete_requests_before(conn, since)?;
-    let (by_email, oldest_email) = login_link::requests_for_email(conn, email, since)?;
-    let (by_address, oldest_address) = login_link::requests_for_address(conn, address, since)?;
+    let (by_email, oldest_email, newest_email) =
+        login_link::requests_for_email(conn, email, since)?;
+    let (by_address, oldest_address, newest_address) =
+        login_link::requests_for_address(conn, address, since)?;
     let mut retry = 0;
+    // Only the first refusal of a lockout is logged (see
+    // `login_limit::first_refusal`).
+    let mut first = false;
     if by_email >= MAX_PER_EMAIL {
         retry = wait(oldest_email, now);
+        let key = format!("link:email:{email}");
+        first |= login_limit::first_refusal(conn, &key, newest_email, now)?;
     }
     if by_address >= MAX_PER_ADDRESS {
         retry = retry.max(wait(oldest_address, now));
+        let key = format!("link:address:{address}");
+        first |= login_limit::first_refusal(conn, &key, newest_address, now)?;
     }
     if retry > 0 {
-        let known = Account::by_email(conn, email)?.map(|a| a.id);
-        auth_log::record(
-            conn,
-            None,
-            known,
-            &format!("{}_request_refused", event(purpose)),
-            &json!({"address": address, "reason": "too_many_requests"}),
-        )?;
+        if first {
+            let known = Account::by_email(conn, email)?.map(|a| a.id);
+            auth_log::record(
+                conn,
+                None,
+                known,
+                &format!("{}_request_refused", event(purpose)),
+                &json!({"address": address, "reason": "too_many_requests"}),
+            )?;
+        }
         return Err(AppError::too_many_requests(
             "too_many_requests",
             format!(

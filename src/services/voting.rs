@@ -104,10 +104,12 @@ pub fn create(
     }
     write_transaction(conn, |conn| {
         let a = find_assembly(conn, assembly_id)?;
-        if a.status == "closed" {
+        // The convocation fixes the agenda (L225-105): no question is added
+        // once it is sent.
+        if a.status != "draft" {
             return Err(AppError::conflict(
-                "assembly_closed",
-                "The assembly is closed.",
+                "agenda_closed",
+                "The agenda is fixed by the convocation: a resolution can only be added before the assembly is convened.",
             ));
         }
         if !crate::services::assemblies::kind_of(&a).admits(majority) {

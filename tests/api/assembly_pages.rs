@@ -14,6 +14,8 @@ both_backends!(
     the_secretary_creates_and_convenes_from_the_pages,
     the_desk_records_arrivals_and_the_quorum_follows,
     a_proxy_chain_is_refused_with_a_message,
+    a_proxy_needs_a_holder_chosen_or_blank_explicitly,
+    the_agenda_is_fixed_once_convened,
     a_voter_votes_for_themselves_and_their_proxy_from_a_phone,
     a_forged_vote_changes_nothing,
     the_live_screen_streams_the_quorum,
@@ -306,6 +308,194 @@ async fn a_proxy_chain_is_refused_with_a_message(app: TestApp) {
         (q["present"].as_u64(), q["represented"].as_u64()),
         (Some(2), Some(1))
     );
+}
+
+async fn a_proxy_needs_a_holder_chosen_or_blank_explicitly(app: TestApp) {
+    let vote = Vote::new(&app, &[], "ordinary", 1).await;
+    let ids = admit_many(&app, &vote.token, vote.colleges[0], 2, "Blank").await;
+    let (a, b) = (ids[0], ids[1]);
+    vote.convene().await;
+    let admin = browser(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    assert_eq!(desk(&admin, &vote, a, "present", "").await.status(), 303);
+
+    // The list starts on the empty choice, blank proxy is a choice of its own.
+    let base = format!("/assemblies/{}/attendance", vote.assembly);
+    let (_, page) = get(&admin, &app, &base).await;
+    let list = page
+        .split(&format!("id=\"holder-{b}\""))
+        .nth(1)
+        .and_then(|rest| rest.split("</select>").next())
+        .expect("B's holder list");
+    assert!(
+        list.contains("<option value=\"\" selected>— choisir —</option>")
+            && list.contains("<option value=\"blank\">Pouvoir en blanc"),
+        "{list}"
+    );
+
+    // "represented" with the list left on "— choisir —": refused, in French
+    // and in English, with the search kept, and nothing recorded.
+    let csrf = field(&page, "csrf");
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("mode", "represented"),
+        ("holder", ""),
+        ("q", "Blank"),
+    ];
+    let res = post(&admin, &app, &format!("{base}/{b}"), &form).await;
+    assert_eq!(res.status(), 422);
+    let refused = res.text().await.expect("body");
+    assert!(
+        refused.contains("Choisissez le mandataire dans la liste"),
+        "{refused}"
+    );
+    assert!(
+        refused.contains("id=\"q\" type=\"search\" name=\"q\" value=\"Blank\""),
+        "the search is kept: {refused}"
+    );
+    let res = post(&admin, &app, &format!("{base}/{b}?lang=en"), &form).await;
+    assert_eq!(res.status(), 422);
+    let refused = res.text().await.expect("body");
+    assert!(refused.contains("Choose who holds the proxy"), "{refused}");
+    let q = quorum(&vote).await;
+    assert_eq!(
+        (q["counted"].as_u64(), q["represented"].as_u64()),
+        (Some(1), Some(0)),
+        "nothing recorded"
+    );
+
+    // Blank proxy, chosen explicitly: recorded, without a holder.
+    assert_eq!(
+        desk(&admin, &vote, b, "represented", "blank")
+            .await
+            .status(),
+        303
+    );
+    let q = quorum(&vote).await;
+    assert_eq!(q["represented"].as_u64(), Some(1));
+    let list: Value = app
+        .get_api(
+            &format!("/api/v1/assemblies/{}/attendance", vote.assembly),
+            Some(&vote.token),
+        )
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    let row = list["attendance"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .find(|x| x["associate_id"] == b)
+        .cloned()
+        .expect("B's attendance");
+    assert_eq!(
+        (row["mode"].clone(), row["proxy_holder_id"].clone()),
+        (json!("represented"), Value::Null)
+    );
+    // (The English answer above left the language cookie on English.)
+    let (_, page) = get(&admin, &app, &format!("{base}?lang=fr")).await;
+    assert!(
+        page.contains("<option value=\"blank\" selected>Pouvoir en blanc"),
+        "the list shows the blank proxy recorded: {page}"
+    );
+}
+
+/// The number of resolutions on the assembly's agenda, through the API.
+async fn agenda_size(vote: &Vote<'_>) -> usize {
+    let path = format!("/api/v1/assemblies/{}", vote.assembly);
+    let body: Value = vote
+        .app
+        .get_api(&path, Some(&vote.token))
+        .await
+        .json()
+        .await
+        .expect("JSON");
+    body["resolutions"].as_array().expect("resolutions").len()
+}
+
+async fn the_agenda_is_fixed_once_convened(app: TestApp) {
+    let vote = Vote::new(&app, &[], "ordinary", 1).await;
+    admit_many(&app, &vote.token, vote.colleges[0], 2, "Agenda").await;
+    let admin = browser(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let page_path = format!("/assemblies/{}", vote.assembly);
+    let add = format!("{page_path}/resolutions");
+    let (_, page) = get(&admin, &app, &page_path).await;
+    let csrf = field(&page, "csrf");
+    let typed = |title: &'static str| {
+        [
+            ("csrf", csrf.clone()),
+            ("title", title.to_string()),
+            ("text", "Texte".to_string()),
+            ("majority", "ordinary".to_string()),
+        ]
+    };
+    // A draft: the page offers the form, and it adds.
+    assert!(page.contains(&format!("action=\"{add}\"")), "{page}");
+    let res = admin
+        .post(app.url(&add))
+        .form(&typed("Approbation des comptes"))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(res.status(), 303);
+    assert_eq!(agenda_size(&vote).await, 1);
+
+    vote.convene().await;
+    let (_, page) = get(&admin, &app, &page_path).await;
+    assert!(
+        !page.contains(&format!("action=\"{add}\""))
+            && page.contains("L'ordre du jour est fixé par la convocation"),
+        "no add form once convened: {page}"
+    );
+    let api = format!("/api/v1/assemblies/{}/resolutions", vote.assembly);
+    let question = json!({"title": "Question diverse", "text": "T", "majority": "ordinary"});
+    for step in ["convened", "open", "closed"] {
+        match step {
+            "open" => vote.open().await,
+            "closed" => {
+                let res = vote
+                    .post(
+                        &format!("/api/v1/assemblies/{}/close", vote.assembly),
+                        json!({}),
+                    )
+                    .await;
+                assert_eq!(res.status(), 200, "{step}");
+            }
+            _ => {}
+        }
+        let res = vote.post(&api, question.clone()).await;
+        assert_eq!(
+            crate::helpers::error_code(res, 409).await,
+            "agenda_closed",
+            "{step}"
+        );
+        let res = admin
+            .post(app.url(&add))
+            .form(&typed("Question diverse"))
+            .send()
+            .await
+            .expect("POST");
+        assert_eq!(res.status(), 409, "{step}");
+        let refused = res.text().await.expect("body");
+        assert!(
+            refused.contains("ne s&#39;ajoute qu&#39;avant de convoquer")
+                || refused.contains("ne s'ajoute qu'avant de convoquer"),
+            "{step}: {refused}"
+        );
+    }
+    let res = admin
+        .post(app.url(&format!("{add}?lang=en")))
+        .form(&typed("Question diverse"))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(res.status(), 409);
+    let refused = res.text().await.expect("body");
+    assert!(
+        refused.contains("The agenda is fixed by the convocation"),
+        "{refused}"
+    );
+    assert_eq!(agenda_size(&vote).await, 1, "nothing was added");
 }
 
 /// A convened, open assembly with A present holding B's proxy, one

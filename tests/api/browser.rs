@@ -567,3 +567,28 @@ async fn the_live_screen_updates_without_a_reload() {
     assert!(severe.is_empty(), "the console: {severe:?}");
     b.client.clone().close().await.expect("close");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cancel_link_stands_apart_from_the_admit_button() {
+    let app = sqlite_app().await;
+    app.create_admin();
+    let b = browser((1280, 900)).await;
+    b.log_in(&app).await;
+    b.goto(&app.url("/associates/new"))
+        .await
+        .expect("the admission form");
+    // The horizontal space between the button's right edge and the link's
+    // left edge, in CSS pixels.
+    let gap = b
+        .run(
+            "const p = document.querySelector('p.form-actions'); \
+             const button = p.querySelector('button[type=submit]').getBoundingClientRect(); \
+             const link = p.querySelector('a').getBoundingClientRect(); \
+             return [link.left - button.right, p.querySelector('a').textContent];",
+        )
+        .await;
+    assert_eq!(gap[1], "Annuler");
+    let space = gap[0].as_f64().expect("a width");
+    assert!(space >= 16.0, "Admettre and Annuler {space} px apart");
+    b.client.clone().close().await.expect("close");
+}

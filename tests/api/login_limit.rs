@@ -12,6 +12,7 @@ use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp};
 both_backends!(
     ten_failures_lock_the_email_until_the_window_passes,
     fifty_failures_lock_the_address,
+    a_flood_of_refused_logins_writes_one_audit_row,
 );
 
 async fn api_login(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
@@ -128,4 +129,104 @@ async fn fifty_failures_lock_the_address(app: TestApp) {
         form_login(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await.status(),
         429
     );
+}
+
+/// The audit rows with this action.
+fn audit_rows(app: &TestApp, action: &str) -> i64 {
+    use scrutin::db::schema::audit_log;
+    let db = app.db();
+    let mut conn = db.get().expect("connection");
+    audit_log::table
+        .filter(audit_log::action.eq(action))
+        .count()
+        .get_result(&mut conn)
+        .expect("count")
+}
+
+/// Moves every failure and noted refusal 16 minutes back: the window passed.
+fn window_passes(app: &TestApp) {
+    use scrutin::db::schema::login_refusals;
+    let db = app.db();
+    let mut conn = db.get().expect("connection");
+    let past = scrutin::db::now() - chrono::Duration::minutes(16);
+    diesel::update(login_attempts::table)
+        .set(login_attempts::at.eq(past))
+        .execute(&mut conn)
+        .expect("age the failures");
+    diesel::update(login_refusals::table)
+        .set(login_refusals::at.eq(past))
+        .execute(&mut conn)
+        .expect("age the refusals");
+}
+
+async fn a_flood_of_refused_logins_writes_one_audit_row(app: TestApp) {
+    app.create_admin();
+    // A successful login is logged.
+    assert_eq!(
+        api_login(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await.status(),
+        200
+    );
+    assert_eq!(audit_rows(&app, "password_login"), 1);
+    for _ in 0..10 {
+        assert_eq!(
+            api_login(&app, ADMIN_EMAIL, "wrong password!")
+                .await
+                .status(),
+            401
+        );
+    }
+    assert_eq!(audit_rows(&app, "password_login_failed"), 10);
+    // Fifty refused requests, by the API and the form: the first is
+    // logged, the 49 others are not.
+    locked_out(api_login(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await).await;
+    assert_eq!(audit_rows(&app, "password_login_refused"), 1);
+    for i in 1..50 {
+        let status = if i % 2 == 0 {
+            api_login(&app, ADMIN_EMAIL, "wrong password!")
+                .await
+                .status()
+        } else {
+            form_login(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await.status()
+        };
+        assert_eq!(status, 429, "refusal {i}");
+    }
+    assert_eq!(
+        audit_rows(&app, "password_login_refused"),
+        1,
+        "50 refusals, one audit row"
+    );
+    assert_eq!(audit_rows(&app, "password_login_failed"), 10);
+
+    // The next lockout, after the window, is logged again: once.
+    window_passes(&app);
+    for _ in 0..10 {
+        assert_eq!(
+            api_login(&app, ADMIN_EMAIL, "wrong password!")
+                .await
+                .status(),
+            401
+        );
+    }
+    for _ in 0..5 {
+        locked_out(api_login(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await).await;
+    }
+    assert_eq!(audit_rows(&app, "password_login_refused"), 2);
+
+    // The link requests likewise: five asked, then 50 refused, one row.
+    let ask = async || {
+        app.client
+            .post(app.url("/login/link"))
+            .form(&[("email", "nobody@example.coop")])
+            .send()
+            .await
+            .expect("ask for a link")
+            .status()
+    };
+    for _ in 0..5 {
+        assert_eq!(ask().await, 200);
+    }
+    for _ in 0..50 {
+        assert_eq!(ask().await, 429);
+    }
+    assert_eq!(audit_rows(&app, "login_link_request_refused"), 1);
 }

@@ -10,6 +10,7 @@ both_backends!(
     changing_the_legal_form_resets_the_rules_unless_they_change_too,
     a_refused_college_set_shows_every_violation_and_keeps_the_typed_values,
     a_refused_admission_keeps_the_input_and_changes_show_in_the_history,
+    a_too_short_password_at_admission_is_refused_in_each_language,
     a_refused_movement_shows_the_rule_and_keeps_the_typed_values,
     a_post_without_the_csrf_token_changes_nothing,
     an_associate_sees_only_their_own_record,
@@ -673,6 +674,68 @@ async fn a_refused_college_set_shows_every_violation_and_keeps_the_typed_values(
         res.body
     );
     assert_eq!(input_value(&res.body, "weight_0").as_deref(), Some("25"));
+}
+
+async fn a_too_short_password_at_admission_is_refused_in_each_language(app: TestApp) {
+    app.create_admin();
+    let admin = Browser::login(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let ids = college_ids(&admin).await;
+    let fields = [
+        ("name", "Jeanne Martin"),
+        ("email", "jeanne@example.coop"),
+        ("kind", "person"),
+        ("representative", ""),
+        ("address", ""),
+        ("category", "beneficiary"),
+        ("college_id", ids[1].as_str()),
+        ("admitted_on", "2025-01-10"),
+        ("password", "court"),
+    ];
+    let res = admin.post("/associates/new", &fields).await;
+    assert_eq!(res.status, 422);
+    let page = unescape(&res.body);
+    assert!(
+        page.contains("Le mot de passe a 5 caractère(s) : il en faut 12 au moins."),
+        "{page}"
+    );
+    assert!(
+        !page.contains("the password has") && !page.contains("Password refused"),
+        "no English in the French page: {page}"
+    );
+    assert_eq!(input_value(&page, "name").as_deref(), Some("Jeanne Martin"));
+    let res = admin.post("/associates/new?lang=en", &fields).await;
+    assert_eq!(res.status, 422);
+    let page = unescape(&res.body);
+    assert!(
+        page.contains("The password has 5 character(s): at least 12 are needed."),
+        "{page}"
+    );
+    assert!(
+        admin
+            .get("/associates?lang=fr")
+            .await
+            .body
+            .contains("0 associé(s)"),
+        "nobody admitted"
+    );
+
+    // "Annuler" stands apart from "Admettre": both in a spaced row (the
+    // pixels are measured in browser.rs).
+    let form = admin.get("/associates/new").await.body;
+    let row = form
+        .split("<p class=\"form-actions\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</p>").next())
+        .expect("the form's actions row");
+    assert!(
+        row.contains(">Admettre</button>") && row.contains(">Annuler</a>"),
+        "{row}"
+    );
+    let css = admin.get("/static/style.css").await.body;
+    assert!(
+        css.contains(".form-actions { display: flex; flex-wrap: wrap; gap: 0.75rem 1.5rem;"),
+        "{css}"
+    );
 }
 
 async fn a_refused_admission_keeps_the_input_and_changes_show_in_the_history(app: TestApp) {

@@ -17,34 +17,36 @@ pub fn record(conn: &mut DbConn, email: &str, address: &str, at: NaiveDateTime) 
         .map(|_| ())
 }
 
-/// How many failures for this e-mail since `since`, and the oldest of them.
+/// How many failures for this e-mail since `since`, the oldest and the newest of them.
 pub fn for_email(
     conn: &mut DbConn,
     email: &str,
     since: NaiveDateTime,
-) -> QueryResult<(i64, Option<NaiveDateTime>)> {
+) -> QueryResult<(i64, Option<NaiveDateTime>, Option<NaiveDateTime>)> {
     login_attempts::table
         .filter(login_attempts::email.eq(email))
         .filter(login_attempts::at.gt(since))
         .select((
             diesel::dsl::count_star(),
             diesel::dsl::min(login_attempts::at),
+            diesel::dsl::max(login_attempts::at),
         ))
         .first(conn)
 }
 
-/// How many failures from this address since `since`, and the oldest of them.
+/// How many failures from this address since `since`, the oldest and the newest of them.
 pub fn for_address(
     conn: &mut DbConn,
     address: &str,
     since: NaiveDateTime,
-) -> QueryResult<(i64, Option<NaiveDateTime>)> {
+) -> QueryResult<(i64, Option<NaiveDateTime>, Option<NaiveDateTime>)> {
     login_attempts::table
         .filter(login_attempts::address.eq(address))
         .filter(login_attempts::at.gt(since))
         .select((
             diesel::dsl::count_star(),
             diesel::dsl::min(login_attempts::at),
+            diesel::dsl::max(login_attempts::at),
         ))
         .first(conn)
 }

@@ -136,34 +136,36 @@ pub fn record_request(
         .map(|_| ())
 }
 
-/// How many requests for this e-mail since `since`, and the oldest of them.
+/// How many requests for this e-mail since `since`, the oldest and the newest of them.
 pub fn requests_for_email(
     conn: &mut DbConn,
     email: &str,
     since: NaiveDateTime,
-) -> QueryResult<(i64, Option<NaiveDateTime>)> {
+) -> QueryResult<(i64, Option<NaiveDateTime>, Option<NaiveDateTime>)> {
     login_link_requests::table
         .filter(login_link_requests::email.eq(email))
         .filter(login_link_requests::at.gt(since))
         .select((
             diesel::dsl::count_star(),
             diesel::dsl::min(login_link_requests::at),
+            diesel::dsl::max(login_link_requests::at),
         ))
         .first(conn)
 }
 
-/// How many requests from this address since `since`, and the oldest of them.
+/// How many requests from this address since `since`, the oldest and the newest of them.
 pub fn requests_for_address(
     conn: &mut DbConn,
     address: &str,
     since: NaiveDateTime,
-) -> QueryResult<(i64, Option<NaiveDateTime>)> {
+) -> QueryResult<(i64, Option<NaiveDateTime>, Option<NaiveDateTime>)> {
     login_link_requests::table
         .filter(login_link_requests::address.eq(address))
         .filter(login_link_requests::at.gt(since))
         .select((
             diesel::dsl::count_star(),
             diesel::dsl::min(login_link_requests::at),
+            diesel::dsl::max(login_link_requests::at),
         ))
         .first(conn)
 }

@@ -9,6 +9,7 @@ pub mod college;
 pub mod cooperative;
 pub mod login_attempt;
 pub mod login_link;
+pub mod login_refusal;
 pub mod minutes;
 pub mod resolution;
 pub mod session;
@@ -52,6 +53,7 @@ pub fn load_every_table(conn: &mut DbConn) -> QueryResult<usize> {
     rows += session::Session::count(conn)? as usize;
     rows += login_attempt::load_some(conn)?;
     rows += login_link::load_some(conn)?;
+    rows += login_refusal::load_some(conn)?;
     rows += minutes::MinutesRow::latest(conn, 0)?.map_or(0, |_| 1);
     Ok(rows)
 }

@@ -139,6 +139,7 @@ pub fn refusal_text(lang: Lang, err: &AppError) -> String {
         "not_open" => "Seule une assemblée en séance peut être close.".into(),
         "resolution_open" => "Fermez d'abord le vote en cours.".into(),
         "assembly_closed" => "L'assemblée est close.".into(),
+        "agenda_closed" => "L'ordre du jour est fixé par la convocation : une résolution ne s'ajoute qu'avant de convoquer l'assemblée.".into(),
         "majority_not_allowed" => "Une assemblée ordinaire ne vote que des résolutions ordinaires, une extraordinaire que des résolutions extraordinaires : pour les deux, créez une assemblée mixte.".into(),
         "invalid_resolution" => "Une résolution doit avoir un titre.".into(),
         "assembly_not_open" => "Ouvrez d'abord la séance.".into(),
@@ -152,6 +153,7 @@ pub fn refusal_text(lang: Lang, err: &AppError) -> String {
         "assembly_not_running" => "La présence s'enregistre une fois l'assemblée convoquée, et jusqu'à sa clôture.".into(),
         "proxy_to_self" => "Un associé ne peut pas détenir son propre pouvoir.".into(),
         "proxy_holder_absent" => "Le mandataire doit participer à l'assemblée (dans la salle ou à distance) : enregistrez d'abord sa présence.".into(),
+        "proxy_holder_missing" => "Choisissez le mandataire dans la liste, ou « Pouvoir en blanc » explicitement.".into(),
         "proxy_holder_unknown" => "Le mandataire n'est pas sur la liste des votants de cette assemblée.".into(),
         "proxy_chain" if en.contains("reassign") => format!(
             "Cet associé détient {} pouvoir(s) : confiez-les à un autre mandataire avant de l'enregistrer comme absent ou représenté.",

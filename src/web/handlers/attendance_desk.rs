@@ -21,7 +21,7 @@ use crate::web::handlers::forms::{STAFF, is_refusal, page, see_other};
 use crate::web::i18n::Lang;
 use crate::web::page_error::PageResult;
 use crate::web::session::PageUser;
-use crate::web::views::pages::attendance_desk::{self, Desk, DeskRow};
+use crate::web::views::pages::attendance_desk::{self, BLANK, Desk, DeskRow};
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -124,7 +124,7 @@ pub async fn show(
 pub struct MarkValues {
     csrf: String,
     mode: String,
-    /// For `represented`: the holder's id, or empty for a blank proxy.
+    /// For `represented`: the holder's id, or `blank` for a blank proxy.
     #[serde(default)]
     holder: String,
     #[serde(default)]
@@ -142,9 +142,15 @@ pub async fn mark(
     let account_id = user.require(STAFF)?.id;
     let (id, associate_id) = path.into_inner();
     let form = form.into_inner();
-    let holder = match form.holder.trim() {
-        "" => Ok(None),
-        text => text
+    // The list starts on an empty choice: a blank proxy votes with the
+    // board (E12), so it must be chosen, never recorded by a careless tap.
+    let holder = match (form.mode.as_str(), form.holder.trim()) {
+        ("represented", "") => Err(AppError::rule(
+            "proxy_holder_missing",
+            "Choose who holds the proxy, or “Blank proxy” explicitly.",
+        )),
+        (_, "" | BLANK) => Ok(None),
+        (_, text) => text
             .parse::<i64>()
             .map(Some)
             .map_err(|_| AppError::bad_request("Unknown proxy holder.")),

@@ -53,8 +53,13 @@ pub fn view(
             @for row in rows {
                 (resolution(lang, user, a, row))
             }
-            @if a.status != "closed" {
+            @if a.status == "draft" {
                 (form(lang, user, a, typed))
+            } @else {
+                p.muted { (lang.tr(
+                    "L'ordre du jour est fixé par la convocation : aucune résolution ne peut plus être ajoutée.",
+                    "The agenda is fixed by the convocation: no resolution can be added any more.",
+                )) }
             }
         }
     }

@@ -132,7 +132,7 @@ pub fn view(
                             )), err("password")))
                     }
                 }
-                p {
+                p.form-actions {
                     button type="submit" { (match purpose {
                         Purpose::Admit => lang.tr("Admettre", "Admit"),
                         Purpose::Change { .. } => lang.tr("Enregistrer", "Save"),

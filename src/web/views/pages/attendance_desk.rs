@@ -13,6 +13,10 @@ use crate::web::views::fragments::quorum;
 use crate::web::views::labels;
 use crate::web::views::layout;
 
+/// The value of the explicit "blank proxy" choice in the holder list (the
+/// empty value is the "— choose —" placeholder, refused).
+pub const BLANK: &str = "blank";
+
 pub struct DeskRow {
     pub associate_id: i64,
     pub number: i64,
@@ -122,6 +126,7 @@ fn voter(
         ("absent", lang.tr("Absent", "Absent")),
     ];
     let holder_id = row.holder.as_ref().map(|(h, _)| *h);
+    let blank = row.mode.as_deref() == Some("represented") && holder_id.is_none();
     let select_id = format!("holder-{}", row.associate_id);
     html! {
         li.voter id=(format!("voter-{}", row.associate_id)) {
@@ -149,7 +154,8 @@ fn voter(
                     input type="hidden" name="mode" value="represented";
                     label for=(select_id) { (lang.tr("Pouvoir donné à", "Proxy given to")) }
                     select id=(select_id) name="holder" {
-                        option value="" selected[row.mode.as_deref() == Some("represented") && holder_id.is_none()] {
+                        option value="" selected[!blank] { (lang.tr("— choisir —", "— choose —")) }
+                        option value=(BLANK) selected[blank] {
                             (lang.tr("Pouvoir en blanc (vote avec le conseil)", "Blank proxy (votes with the board)"))
                         }
                         @for (id, name) in desk.holders.iter().filter(|(id, _)| *id != row.associate_id) {

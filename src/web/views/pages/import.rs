@@ -97,7 +97,7 @@ fn preview(
         form method="post" action="/import" {
             (components::csrf(&user.csrf_token))
             input type="hidden" name="content" value=(content);
-            p { button type="submit" { (lang.tr("Confirmer l'import", "Confirm the import")) } " " a href="/import" { (lang.tr("Annuler", "Cancel")) } }
+            p.form-actions { button type="submit" { (lang.tr("Confirmer l'import", "Confirm the import")) } " " a href="/import" { (lang.tr("Annuler", "Cancel")) } }
         }
     }
 }
