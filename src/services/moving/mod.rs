@@ -29,14 +29,16 @@ pub const FORMAT: &str = "scrutin-archive";
 pub const VERSION: u64 = 1;
 
 /// Tables left out, and why: browser sessions and API bearer tokens (12
-/// hours) are logins in progress; failed logins and one-time link requests
-/// are counters kept 15 minutes; one-time login links expire in 15 minutes.
+/// hours) are logins in progress; failed logins, one-time link requests and
+/// the marks of audited lockouts are counters kept 15 minutes; one-time
+/// login links expire in 10 minutes.
 pub const EXCLUDED: &[&str] = &[
     "sessions",
     "api_tokens",
     "login_attempts",
     "login_links",
     "login_link_requests",
+    "login_refusals",
 ];
 
 /// Writes the archive of the database `conn` reads, from one snapshot (a
