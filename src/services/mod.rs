@@ -14,4 +14,5 @@ pub mod login_links;
 pub mod minutes;
 pub mod secrets;
 pub mod shares;
+pub mod typeset;
 pub mod voting;

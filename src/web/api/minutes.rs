@@ -44,7 +44,7 @@ pub fn document(doc: Document) -> HttpResponse {
         .body(doc.body)
 }
 
-/// `GET /assemblies/{id}/minutes?format=html|md|odt&version=n`.
+/// `GET /assemblies/{id}/minutes?format=html|pdf|md|odt&version=n`.
 pub async fn show(
     state: web::Data<AppState>,
     caller: ApiAccount,
@@ -143,7 +143,7 @@ pub struct FormatQuery {
     lang: Option<String>,
 }
 
-/// `GET /assemblies/{id}/attendance-sheet?format=html|md`.
+/// `GET /assemblies/{id}/attendance-sheet?format=html|pdf|md|odt`.
 pub async fn attendance_sheet(
     state: web::Data<AppState>,
     caller: ApiAccount,
