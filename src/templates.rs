@@ -131,6 +131,22 @@ pub const DEFAULTS: &[(&str, &str)] = &[
         "minutes/attendance.en.typ",
         include_str!("../templates/minutes/attendance.en.typ"),
     ),
+    (
+        "register/certificate.html.j2",
+        include_str!("../templates/register/certificate.html.j2"),
+    ),
+    (
+        "register/certificate.typ",
+        include_str!("../templates/register/certificate.typ"),
+    ),
+    (
+        "register/register.html.j2",
+        include_str!("../templates/register/register.html.j2"),
+    ),
+    (
+        "register/register.typ",
+        include_str!("../templates/register/register.typ"),
+    ),
 ];
 
 /// Why a template could not be loaded, compiled or rendered.

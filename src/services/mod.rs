@@ -12,6 +12,7 @@ pub mod import;
 pub mod login_limit;
 pub mod login_links;
 pub mod minutes;
+pub mod register_documents;
 pub mod secrets;
 pub mod shares;
 pub mod typeset;

@@ -89,9 +89,9 @@ fn not_found(id: FileId) -> FileError {
     FileError::NotFound(id.vpath().get_without_slash().into())
 }
 
-/// Keys of the facts that hold an instant: the template gets them written
-/// out in words too (`starts_at_date`: `12 mars 2026`, `starts_at_time`:
-/// `14 h 30`), with the same filters as the other formats.
+/// Keys of the facts that hold a date or an instant: the template gets them
+/// written out in words too (`starts_at_date`: `12 mars 2026`,
+/// `starts_at_time`: `14 h 30`), with the same filters as the other formats.
 const INSTANTS: &[&str] = &[
     "starts_at",
     "convened_at",
@@ -99,6 +99,10 @@ const INSTANTS: &[&str] = &[
     "closed_at",
     "at",
     "signed_at",
+    "on",
+    "admitted_on",
+    "status_on",
+    "printed_on",
 ];
 
 /// Adds `<key>_date` and `<key>_time` next to every instant of [`INSTANTS`].
@@ -118,8 +122,11 @@ pub fn with_dates(value: &mut Value, french: bool) {
                             templates::time_en(text.clone()),
                         ),
                     };
-                    if let (Ok(date), Ok(time)) = (date, time) {
+                    // A date alone has no time: only `<key>_date` then.
+                    if let Ok(date) = date {
                         added.push((format!("{key}_date"), date));
+                    }
+                    if let Ok(time) = time {
                         added.push((format!("{key}_time"), time));
                     }
                 } else {

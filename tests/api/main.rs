@@ -23,6 +23,7 @@ mod pages;
 mod pg_fault;
 mod qr_codes;
 mod register;
+mod register_documents;
 mod register_pages;
 mod schema;
 mod security_routes;
