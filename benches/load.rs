@@ -130,7 +130,12 @@ fn prepare_with(
     let starts_at = (chrono::Utc::now() + chrono::Duration::days(30)).to_rfc3339();
     let input = assemblies::AssemblyInput {
         title: "Assemblée de mesure".into(),
-        kind: "ordinary".into(),
+        kind: if resolutions > 1 {
+            "combined"
+        } else {
+            "ordinary"
+        }
+        .into(),
         starts_at,
         place: "Lyon".into(),
         call: 1,

@@ -420,8 +420,7 @@ fn render_facts(
     digest: Option<&str>,
     lang: Language,
 ) -> Result<Vec<u8>, AppError> {
-    let mut ctx = serde_json::to_value(model).map_err(|e| AppError::internal(e.into()))?;
-    ctx["digest"] = json!(digest);
+    let ctx = facts_context(model, digest)?;
     render_document(templates, &lang.template("pv", format), ctx, format, lang)
 }
 
@@ -472,6 +471,68 @@ pub fn render_in(
     version: Option<i64>,
     lang: Language,
 ) -> Result<Document, AppError> {
+    prepare_in(conn, id, format, version, lang)?.render(templates)
+}
+
+/// A document whose facts are gathered but not yet rendered: callers drop
+/// the database connection before rendering, since typesetting a large PDF
+/// takes seconds.
+#[derive(Debug)]
+pub struct Pending {
+    /// The template and its context; none when the text is already final
+    /// (the frozen Markdown of signed minutes).
+    template: Option<(String, Value)>,
+    ready: Vec<u8>,
+    format: Format,
+    lang: Language,
+    filename: String,
+}
+
+impl Pending {
+    fn with_facts(
+        name: String,
+        ctx: Value,
+        format: Format,
+        lang: Language,
+        filename: String,
+    ) -> Self {
+        Pending {
+            template: Some((name, ctx)),
+            ready: Vec::new(),
+            format,
+            lang,
+            filename,
+        }
+    }
+
+    /// Renders the document through its template (typst for PDF).
+    pub fn render(self, templates: &Templates) -> Result<Document, AppError> {
+        let body = match self.template {
+            Some((name, ctx)) => render_document(templates, &name, ctx, self.format, self.lang)?,
+            None => self.ready,
+        };
+        Ok(Document {
+            body,
+            format: self.format,
+            filename: self.filename,
+        })
+    }
+}
+
+fn facts_context(model: &Minutes, digest: Option<&str>) -> Result<Value, AppError> {
+    let mut ctx = serde_json::to_value(model).map_err(|e| AppError::internal(e.into()))?;
+    ctx["digest"] = json!(digest);
+    Ok(ctx)
+}
+
+/// The facts of [`render_in`], read from the database, to render later.
+pub fn prepare_in(
+    conn: &mut DbConn,
+    id: i64,
+    format: Format,
+    version: Option<i64>,
+    lang: Language,
+) -> Result<Pending, AppError> {
     let r = row(conn, id, version)?;
     let filename = format!(
         "pv-ag-{id}-v{}{}.{}",
@@ -479,37 +540,34 @@ pub fn render_in(
         lang.suffix(),
         format.extension()
     );
+    let name = lang.template("pv", format);
     if lang == Language::En {
         let model = facts::gather_in(conn, id, &written(&r), lang)?;
         let digest = r.digest.as_deref().filter(|_| r.status == "signed");
-        return Ok(Document {
-            body: render_facts(templates, &model, format, digest, lang)?,
-            format,
-            filename,
-        });
+        let ctx = facts_context(&model, digest)?;
+        return Ok(Pending::with_facts(name, ctx, format, lang, filename));
     }
     let frozen = (r.status == "signed")
         .then(|| Some((r.content.clone()?, r.digest.clone()?, r.model.clone()?)))
         .flatten();
-    let body = match frozen {
+    let ctx = match frozen {
         Some((content, digest, _)) if format == Format::Markdown => {
-            (content + &digest_footer(&digest)).into_bytes()
+            return Ok(Pending {
+                template: None,
+                ready: (content + &digest_footer(&digest)).into_bytes(),
+                format,
+                lang,
+                filename,
+            });
         }
         Some((_, digest, model)) => {
             let model: Minutes = serde_json::from_str(&model)
                 .map_err(|e| AppError::internal(anyhow::anyhow!("stored minutes: {e}")))?;
-            render_facts(templates, &model, format, Some(&digest), lang)?
+            facts_context(&model, Some(&digest))?
         }
-        None => {
-            let model = facts::gather(conn, id, &written(&r))?;
-            render_facts(templates, &model, format, None, lang)?
-        }
+        None => facts_context(&facts::gather(conn, id, &written(&r))?, None)?,
     };
-    Ok(Document {
-        body,
-        format,
-        filename,
-    })
+    Ok(Pending::with_facts(name, ctx, format, lang, filename))
 }
 
 /// The attendance sheet in French.
@@ -530,13 +588,20 @@ pub fn attendance_sheet_in(
     format: Format,
     lang: Language,
 ) -> Result<Document, AppError> {
+    prepare_sheet_in(conn, id, format, lang)?.render(templates)
+}
+
+/// The facts of [`attendance_sheet_in`], read from the database, to render later.
+pub fn prepare_sheet_in(
+    conn: &mut DbConn,
+    id: i64,
+    format: Format,
+    lang: Language,
+) -> Result<Pending, AppError> {
     let model = facts::gather_in(conn, id, &Written::default(), lang)?;
     let sheet = sheet::gather(conn, id, &model)?;
     let name = lang.template("attendance", format);
     let ctx: Value = serde_json::to_value(&sheet).map_err(|e| AppError::internal(e.into()))?;
-    Ok(Document {
-        body: render_document(templates, &name, ctx, format, lang)?,
-        format,
-        filename: format!("presence-ag-{id}{}.{}", lang.suffix(), format.extension()),
-    })
+    let filename = format!("presence-ag-{id}{}.{}", lang.suffix(), format.extension());
+    Ok(Pending::with_facts(name, ctx, format, lang, filename))
 }
