@@ -238,6 +238,19 @@ impl Templates {
                 _ => (default.to_string(), None),
             };
             if name.ends_with(".typ") {
+                // Syntax only here: a missing fact shows when a document is rendered.
+                if let Some((line, message)) = crate::services::typeset::syntax_error(&source) {
+                    broken.insert(
+                        name.to_string(),
+                        TemplateError {
+                            template: name.to_string(),
+                            override_path: from,
+                            line,
+                            message,
+                        },
+                    );
+                    continue;
+                }
                 if let Some(path) = from {
                     overrides.insert(name.to_string(), path);
                 }

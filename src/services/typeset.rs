@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 use serde_json::Value;
 use typst::diag::{FileError, FileResult, SourceDiagnostic};
 use typst::foundations::{Bytes, Datetime, Duration};
-use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::syntax::{DiagSpanKind, FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World, WorldExt};
@@ -173,6 +173,24 @@ pub fn pdf(templates: &Templates, name: &str, facts: &Value) -> Result<Vec<u8>, 
     })
 }
 
+/// The first syntax error of a typst source, with its 1-based line, if it
+/// has one: lets a broken override be reported at start-up, before any
+/// document is asked for.
+pub fn syntax_error(text: &str) -> Option<(Option<usize>, String)> {
+    let source = Source::new(*MAIN, text.to_string());
+    let (errors, _) = source.root().errors_and_warnings();
+    let first = errors.first()?;
+    let range = match first.span.get() {
+        DiagSpanKind::Number { num, sub_range, .. } => source.range(num, sub_range),
+        DiagSpanKind::Range { range, .. } => Some(range),
+        DiagSpanKind::Detached => None,
+    };
+    let line = range
+        .and_then(|r| source.lines().byte_to_line(r.start))
+        .map(|line| line + 1);
+    Some((line, first.message.to_string()))
+}
+
 /// The 1-based line of the template an error points at, if it points there.
 fn line_of(world: &Document, error: &SourceDiagnostic) -> Option<usize> {
     if error.span.id() != Some(*MAIN) {
@@ -184,4 +202,36 @@ fn line_of(world: &Document, error: &SourceDiagnostic) -> Option<usize> {
         .lines()
         .byte_to_line(range.start)
         .map(|line| line + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_syntax_error_is_found_with_its_line() {
+        assert_eq!(syntax_error("= Titre\n\n#let f = 1\n"), None);
+        let (line, message) = syntax_error("= Titre\n#if [\n").expect("an error");
+        assert_eq!(line, Some(2), "{message}");
+    }
+
+    #[test]
+    fn french_dates_are_written_out_next_to_the_instants() {
+        let mut facts = serde_json::json!({
+            "assembly": {"starts_at": "2026-03-12T14:30:00+01:00", "title": "2026-03-12"},
+            "lines": [{"on": "2026-05-01"}],
+        });
+        with_dates(&mut facts, true);
+        assert_eq!(facts["assembly"]["starts_at_date"], "12 mars 2026");
+        assert_eq!(facts["assembly"]["starts_at_time"], "14 h 30");
+        assert!(
+            facts["assembly"].get("title_date").is_none(),
+            "only instants"
+        );
+        assert_eq!(facts["lines"][0]["on_date"], "1er mai 2026");
+        assert!(
+            facts["lines"][0].get("on_time").is_none(),
+            "a date has no time"
+        );
+    }
 }

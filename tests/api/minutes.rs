@@ -600,6 +600,14 @@ async fn a_template_override_changes_the_wording_and_a_broken_one_is_reported(ap
     );
     std::fs::write(&path, "#let f = json(\"facts.json\")\n#if [\n").expect("write");
     let templates = Templates::new(Some(dir.path().to_path_buf()));
+    // A syntax error is seen at start-up already.
+    let broken = templates.check_all();
+    assert!(
+        broken
+            .iter()
+            .any(|e| e.template == "minutes/pv.typ" && e.line == Some(2)),
+        "{broken:?}"
+    );
     let e = minutes::render(&mut conn, &templates, vote.assembly, Format::Pdf, None).unwrap_err();
     assert!(
         e.message.contains("line 2"),
