@@ -5,6 +5,7 @@
 //!     cargo bench --bench load -- [--voters 10000] [--concurrency 256]
 //!                                 [--database-url postgres://…]
 //!     cargo bench --bench load -- --tally-only [--ballots 1000000]
+//!     cargo bench --bench load -- --minutes-only [--attendees 10000] [--resolutions 20]
 //!
 //! Figures are printed, never asserted: timings belong here, not in tests.
 
@@ -16,7 +17,9 @@ use std::time::{Duration, Instant};
 
 use diesel::connection::SimpleConnection;
 use scrutin::db::{Db, DbConn, DbUrl};
+use scrutin::services::minutes::{self, Format};
 use scrutin::services::{assemblies, attendance, cooperative, import, voting};
+use scrutin::templates::Templates;
 use serde_json::{Value, json};
 
 struct Args {
@@ -25,6 +28,9 @@ struct Args {
     database_url: Option<String>,
     tally_only: bool,
     ballots: usize,
+    minutes_only: bool,
+    attendees: usize,
+    resolutions: usize,
 }
 
 fn args() -> Args {
@@ -34,6 +40,9 @@ fn args() -> Args {
         database_url: None,
         tally_only: false,
         ballots: 1_000_000,
+        minutes_only: false,
+        attendees: 10_000,
+        resolutions: 20,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -44,6 +53,9 @@ fn args() -> Args {
             "--database-url" => a.database_url = Some(value()),
             "--tally-only" => a.tally_only = true,
             "--ballots" => a.ballots = value().parse().unwrap_or(a.ballots),
+            "--minutes-only" => a.minutes_only = true,
+            "--attendees" => a.attendees = value().parse().unwrap_or(a.attendees),
+            "--resolutions" => a.resolutions = value().parse().unwrap_or(a.resolutions),
             _ => {} // cargo bench passes `--bench`
         }
     }
@@ -76,6 +88,8 @@ fn main() {
     println!("backend: {}", db.url().backend_name());
     if args.tally_only {
         tally_only(&db, args.ballots);
+    } else if args.minutes_only {
+        minutes_only(&db, args.attendees, args.resolutions);
     } else {
         load(&db, &url, dir.path(), &args);
     }
@@ -84,6 +98,17 @@ fn main() {
 /// Admits the voters (CSV import), convenes, marks everyone present and
 /// opens one weighted resolution: the voters' tokens and the resolution.
 fn prepare(conn: &mut DbConn, voters: usize) -> (Vec<String>, i64, i64) {
+    let (tokens, assembly, resolutions) = prepare_with(conn, voters, 1);
+    (tokens, assembly, resolutions[0])
+}
+
+/// [`prepare`] with several resolutions (the first one opened); weighted
+/// ordinary ones, with every third an unweighted extraordinary one.
+fn prepare_with(
+    conn: &mut DbConn,
+    voters: usize,
+    resolutions: usize,
+) -> (Vec<String>, i64, Vec<i64>) {
     let t = Instant::now();
     let colleges = cooperative::colleges(conn).expect("colleges");
     let categories = ["employee", "beneficiary", "producer", "volunteer", "other"];
@@ -105,7 +130,12 @@ fn prepare(conn: &mut DbConn, voters: usize) -> (Vec<String>, i64, i64) {
     let starts_at = (chrono::Utc::now() + chrono::Duration::days(30)).to_rfc3339();
     let input = assemblies::AssemblyInput {
         title: "Assemblée de mesure".into(),
-        kind: "ordinary".into(),
+        kind: if resolutions > 1 {
+            "combined"
+        } else {
+            "ordinary"
+        }
+        .into(),
         starts_at,
         place: "Lyon".into(),
         call: 1,
@@ -117,21 +147,32 @@ fn prepare(conn: &mut DbConn, voters: usize) -> (Vec<String>, i64, i64) {
         scrutineers: vec![],
     };
     let assembly = assemblies::create(conn, None, &input).expect("assembly").id;
-    let resolution = voting::create(
-        conn,
-        None,
-        assembly,
-        &voting::ResolutionInput {
-            title: "Approbation des comptes".into(),
-            text: "L'assemblée approuve les comptes.".into(),
-            majority: "ordinary".into(),
-            weighted: Some(true),
-            secret: false,
-            board_approved: Some(true),
-        },
-    )
-    .expect("resolution")
-    .id;
+    let ids: Vec<i64> = (0..resolutions.max(1))
+        .map(|n| {
+            let ordinary = n % 3 != 1;
+            voting::create(
+                conn,
+                None,
+                assembly,
+                &voting::ResolutionInput {
+                    title: format!("Résolution de mesure {}", n + 1),
+                    text: "L'assemblée approuve les comptes.\nElle donne quitus.".into(),
+                    majority: if ordinary {
+                        "ordinary"
+                    } else {
+                        "extraordinary"
+                    }
+                    .into(),
+                    weighted: Some(ordinary),
+                    secret: false,
+                    board_approved: Some(true),
+                },
+            )
+            .expect("resolution")
+            .id
+        })
+        .collect();
+    let resolution = ids[0];
     let convened = assemblies::convene(conn, None, assembly, false).expect("convene");
     for v in &convened {
         let present = attendance::AttendanceInput {
@@ -149,7 +190,7 @@ fn prepare(conn: &mut DbConn, voters: usize) -> (Vec<String>, i64, i64) {
     (
         convened.into_iter().map(|v| v.token).collect(),
         assembly,
-        resolution,
+        ids,
     )
 }
 
@@ -387,32 +428,7 @@ fn tally_only(db: &Db, ballots: usize) {
         .map(|c| c.id)
         .collect();
     let t = Instant::now();
-    let choices = ["for", "for", "against", "abstain"];
-    let mut written = 0;
-    while written < ballots {
-        let n = (ballots - written).min(10_000);
-        let mut sql = String::from(
-            "INSERT INTO ballots (id, resolution_id, receipt, choice, college_id, associate_id, position) VALUES ",
-        );
-        for i in written..written + n {
-            if i > written {
-                sql.push(',');
-            }
-            sql.push_str(&format!(
-                "('b{i:024}', {resolution}, 'r{i:031}', '{}', {}, NULL, {})",
-                choices[i % 4],
-                colleges[i % colleges.len()],
-                i + 1
-            ));
-        }
-        conn.batch_execute(&format!("BEGIN; {sql}; COMMIT;"))
-            .expect("bulk insert");
-        written += n;
-    }
-    conn.batch_execute(&format!(
-        "UPDATE resolutions SET ballot_count = {ballots} WHERE id = {resolution}"
-    ))
-    .expect("count");
+    bulk_ballots(&mut conn, resolution, ballots, &colleges, 0);
     println!(
         "bulk load: {ballots} ballots in {:.1} s",
         t.elapsed().as_secs_f64()
@@ -426,4 +442,92 @@ fn tally_only(db: &Db, ballots: usize) {
         result["counts"]["ballots"],
         result["for_share"]
     );
+}
+
+/// Writes `ballots` anonymous ballots straight into the table, over the
+/// colleges in turn; `shift` varies the mix of choices between resolutions.
+fn bulk_ballots(
+    conn: &mut DbConn,
+    resolution: i64,
+    ballots: usize,
+    colleges: &[i64],
+    shift: usize,
+) {
+    let choices = [
+        "for", "for", "against", "abstain", "for", "against", "against",
+    ];
+    let mut written = 0;
+    while written < ballots {
+        let n = (ballots - written).min(10_000);
+        let mut sql = String::from(
+            "INSERT INTO ballots (id, resolution_id, receipt, choice, college_id, associate_id, position) VALUES ",
+        );
+        for i in written..written + n {
+            if i > written {
+                sql.push(',');
+            }
+            sql.push_str(&format!(
+                "('b{resolution:08}{i:016}', {resolution}, 'r{resolution:08}{i:023}', '{}', {}, NULL, {})",
+                choices[(i + shift) % (4 + shift % 4)],
+                colleges[i % colleges.len()],
+                i + 1
+            ));
+        }
+        conn.batch_execute(&format!("BEGIN; {sql}; COMMIT;"))
+            .expect("bulk insert");
+        written += n;
+    }
+    conn.batch_execute(&format!(
+        "UPDATE resolutions SET ballot_count = {ballots} WHERE id = {resolution}"
+    ))
+    .expect("count");
+}
+
+/// The minutes of a large assembly (issue 5): `attendees` present, each
+/// resolution voted by all of them (ballots bulk-loaded) and closed; then
+/// the minutes and the attendance sheet rendered in HTML and PDF, timed.
+fn minutes_only(db: &Db, attendees: usize, resolutions: usize) {
+    let mut conn = db.get().expect("connection");
+    let (_, assembly, ids) = prepare_with(&mut conn, attendees, resolutions);
+    let colleges: Vec<i64> = cooperative::colleges(&mut conn)
+        .expect("colleges")
+        .iter()
+        .map(|c| c.id)
+        .collect();
+    let t = Instant::now();
+    for (n, r) in ids.iter().enumerate() {
+        if n > 0 {
+            voting::open(&mut conn, None, *r).expect("open the resolution");
+        }
+        bulk_ballots(&mut conn, *r, attendees, &colleges, n);
+        voting::close(&mut conn, None, *r).expect("close");
+    }
+    assemblies::close(&mut conn, None, assembly).expect("close the assembly");
+    println!(
+        "{} resolutions of {attendees} ballots loaded and closed in {:.1} s",
+        ids.len(),
+        t.elapsed().as_secs_f64()
+    );
+    let templates = Templates::new(None);
+    let documents: [(&str, Format); 4] = [
+        ("minutes", Format::Html),
+        ("minutes", Format::Pdf),
+        ("attendance sheet", Format::Html),
+        ("attendance sheet", Format::Pdf),
+    ];
+    for (what, format) in documents {
+        let t = Instant::now();
+        let doc = match what {
+            "minutes" => minutes::render(&mut conn, &templates, assembly, format, None),
+            _ => minutes::attendance_sheet(&mut conn, &templates, assembly, format),
+        }
+        .expect("rendered");
+        println!(
+            "{what} ({attendees} attendees, {} resolutions), {}: {:.0} ms, {:.0} KiB",
+            ids.len(),
+            doc.filename,
+            t.elapsed().as_secs_f64() * 1000.0,
+            doc.body.len() as f64 / 1024.0
+        );
+    }
 }

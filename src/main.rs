@@ -39,7 +39,7 @@ enum Command {
     Import(ImportCommand),
     /// Fill an empty database with a demonstration cooperative and print its logins.
     Demo,
-    /// Write the minutes of an assembly (html, md or odt).
+    /// Write the minutes of an assembly (html, pdf, md or odt).
     Minutes {
         assembly_id: i64,
         #[arg(long, default_value = "html")]
@@ -201,7 +201,7 @@ fn write_minutes(
                 path.display()
             );
         }
-        None => std::io::stdout().write_all(doc.body.as_bytes())?,
+        None => std::io::stdout().write_all(&doc.body)?,
     }
     Ok(())
 }

@@ -7,6 +7,10 @@
 //! and at every render — never silently replaced by the default: the
 //! cooperative must see that its text is not the one being sent.
 //!
+//! Files ending in `.typ` are not minijinja templates but typst sources
+//! (the PDF documents): they are kept as text, with the same override rule,
+//! and compiled by `services::typeset`, which reads its facts as JSON.
+//!
 //! Rendering is strict: a variable the context does not define is an error,
 //! not an empty string. Files ending in `.html.j2` are HTML-escaped, and so
 //! are `.fodt.j2` (Flat ODT, XML).
@@ -103,6 +107,46 @@ pub const DEFAULTS: &[(&str, &str)] = &[
         "minutes/attendance.en.md.j2",
         include_str!("../templates/minutes/attendance.en.md.j2"),
     ),
+    (
+        "minutes/attendance.fodt.j2",
+        include_str!("../templates/minutes/attendance.fodt.j2"),
+    ),
+    (
+        "minutes/attendance.en.fodt.j2",
+        include_str!("../templates/minutes/attendance.en.fodt.j2"),
+    ),
+    (
+        "minutes/pv.typ",
+        include_str!("../templates/minutes/pv.typ"),
+    ),
+    (
+        "minutes/pv.en.typ",
+        include_str!("../templates/minutes/pv.en.typ"),
+    ),
+    (
+        "minutes/attendance.typ",
+        include_str!("../templates/minutes/attendance.typ"),
+    ),
+    (
+        "minutes/attendance.en.typ",
+        include_str!("../templates/minutes/attendance.en.typ"),
+    ),
+    (
+        "register/certificate.html.j2",
+        include_str!("../templates/register/certificate.html.j2"),
+    ),
+    (
+        "register/certificate.typ",
+        include_str!("../templates/register/certificate.typ"),
+    ),
+    (
+        "register/register.html.j2",
+        include_str!("../templates/register/register.html.j2"),
+    ),
+    (
+        "register/register.typ",
+        include_str!("../templates/register/register.typ"),
+    ),
 ];
 
 /// Why a template could not be loaded, compiled or rendered.
@@ -140,6 +184,8 @@ pub struct Templates {
     overrides: BTreeMap<String, PathBuf>,
     /// Overrides that could not be read or compiled: reported at every use.
     broken: BTreeMap<String, TemplateError>,
+    /// The typst sources (`.typ`), default or override, kept as text.
+    typst: BTreeMap<String, String>,
 }
 
 impl fmt::Debug for Templates {
@@ -170,6 +216,7 @@ impl Templates {
         env.add_filter("url", url);
         let mut overrides = BTreeMap::new();
         let mut broken = BTreeMap::new();
+        let mut typst = BTreeMap::new();
         for &(name, default) in DEFAULTS {
             let path = overrides_dir.as_deref().map(|dir| dir.join(name));
             let (source, from) = match path {
@@ -190,6 +237,26 @@ impl Templates {
                 },
                 _ => (default.to_string(), None),
             };
+            if name.ends_with(".typ") {
+                // Syntax only here: a missing fact shows when a document is rendered.
+                if let Some((line, message)) = crate::services::typeset::syntax_error(&source) {
+                    broken.insert(
+                        name.to_string(),
+                        TemplateError {
+                            template: name.to_string(),
+                            override_path: from,
+                            line,
+                            message,
+                        },
+                    );
+                    continue;
+                }
+                if let Some(path) = from {
+                    overrides.insert(name.to_string(), path);
+                }
+                typst.insert(name.to_string(), source);
+                continue;
+            }
             if let Err(e) = env.add_template_owned(name, source) {
                 broken.insert(name.to_string(), error(name, from.as_deref(), &e));
             } else if let Some(path) = from {
@@ -200,7 +267,24 @@ impl Templates {
             env,
             overrides,
             broken,
+            typst,
         }
+    }
+
+    /// The text of a typst source (`minutes/pv.typ`), default or override.
+    pub fn typst_source(&self, name: &str) -> Result<&str, TemplateError> {
+        if let Some(e) = self.broken.get(name) {
+            return Err(e.clone());
+        }
+        self.typst
+            .get(name)
+            .map(String::as_str)
+            .ok_or_else(|| TemplateError {
+                template: name.to_string(),
+                override_path: None,
+                line: None,
+                message: "template not found".into(),
+            })
     }
 
     /// Renders the template `name` (relative to `templates/`) with `ctx`.
@@ -311,7 +395,7 @@ fn parse_instant(value: &str) -> Option<(Option<NaiveDate>, Option<NaiveTime>)> 
 }
 
 /// `12 mars 2026`, `1er mai 2026`.
-fn date_fr(value: String) -> Result<String, minijinja::Error> {
+pub fn date_fr(value: String) -> Result<String, minijinja::Error> {
     let Some((Some(d), _)) = parse_instant(&value) else {
         return Err(bad_value("date_fr", &value));
     };
@@ -327,7 +411,7 @@ fn date_fr(value: String) -> Result<String, minijinja::Error> {
 }
 
 /// `14 h 30`, `9 h` on the hour.
-fn time_fr(value: String) -> Result<String, minijinja::Error> {
+pub fn time_fr(value: String) -> Result<String, minijinja::Error> {
     let Some((_, Some(t))) = parse_instant(&value) else {
         return Err(bad_value("time", &value));
     };
@@ -338,7 +422,7 @@ fn time_fr(value: String) -> Result<String, minijinja::Error> {
 }
 
 /// `12 March 2026`.
-fn date_en(value: String) -> Result<String, minijinja::Error> {
+pub fn date_en(value: String) -> Result<String, minijinja::Error> {
     let Some((Some(d), _)) = parse_instant(&value) else {
         return Err(bad_value("date_en", &value));
     };
@@ -351,7 +435,7 @@ fn date_en(value: String) -> Result<String, minijinja::Error> {
 }
 
 /// `14:30`, `09:05`.
-fn time_en(value: String) -> Result<String, minijinja::Error> {
+pub fn time_en(value: String) -> Result<String, minijinja::Error> {
     let Some((_, Some(t))) = parse_instant(&value) else {
         return Err(bad_value("time_en", &value));
     };

@@ -26,6 +26,7 @@ use crate::db::models::resolution::Resolution;
 use crate::db::{DbConn, now, write_transaction};
 use crate::error::AppError;
 use crate::services::assemblies::{self, rfc3339};
+use crate::services::typeset;
 use crate::templates::{TemplateError, Templates};
 pub use facts::Language;
 use facts::{Minutes, Signature, Written};
@@ -37,22 +38,20 @@ pub enum Format {
     Markdown,
     /// Flat ODT: one XML file LibreOffice opens and edits.
     Odt,
+    /// Typeset by typst from `templates/minutes/*.typ`.
+    Pdf,
 }
 
 impl Format {
-    /// `html` (the default), `md`, `odt`; `pdf` is not available yet (501).
+    /// `html` (the default), `pdf`, `md`, `odt`.
     pub fn parse(text: Option<&str>) -> Result<Format, AppError> {
         match text.unwrap_or("html") {
             "html" => Ok(Format::Html),
             "md" | "markdown" => Ok(Format::Markdown),
             "odt" | "fodt" => Ok(Format::Odt),
-            "pdf" => Err(AppError::new(
-                StatusCode::NOT_IMPLEMENTED,
-                "format_not_available",
-                "PDF is not available yet: use html (and print it), odt or md.",
-            )),
+            "pdf" => Ok(Format::Pdf),
             other => Err(AppError::bad_request(format!(
-                "format must be html, md or odt, not `{other}`."
+                "format must be html, pdf, md or odt, not `{other}`."
             ))),
         }
     }
@@ -62,6 +61,7 @@ impl Format {
             Format::Html => "html",
             Format::Markdown => "md",
             Format::Odt => "fodt",
+            Format::Pdf => "pdf",
         }
     }
 
@@ -70,6 +70,7 @@ impl Format {
             Format::Html => "text/html; charset=utf-8",
             Format::Markdown => "text/markdown; charset=utf-8",
             Format::Odt => "application/vnd.oasis.opendocument.text-flat-xml",
+            Format::Pdf => "application/pdf",
         }
     }
 }
@@ -86,8 +87,17 @@ impl Language {
         }
     }
 
-    /// The template of a document: `minutes/pv.md.j2`, `minutes/pv.en.md.j2`.
+    /// The template of a document: `minutes/pv.md.j2`, `minutes/pv.en.md.j2`,
+    /// and for PDF the typst source `minutes/pv.typ`, `minutes/pv.en.typ`.
     fn template(self, document: &str, format: Format) -> String {
+        match (self, format) {
+            (Language::Fr, Format::Pdf) => format!("minutes/{document}.typ"),
+            (Language::En, Format::Pdf) => format!("minutes/{document}.en.typ"),
+            _ => self.template_j2(document, format),
+        }
+    }
+
+    fn template_j2(self, document: &str, format: Format) -> String {
         match self {
             Language::Fr => format!("minutes/{document}.{}.j2", format.extension()),
             Language::En => format!("minutes/{document}.en.{}.j2", format.extension()),
@@ -105,7 +115,8 @@ impl Language {
 /// A rendered document, ready to be sent or written to a file.
 #[derive(Debug)]
 pub struct Document {
-    pub body: String,
+    /// UTF-8 text, except for PDF.
+    pub body: Vec<u8>,
     pub format: Format,
     pub filename: String,
 }
@@ -337,6 +348,7 @@ pub fn sign(
             w.signatures = signatures.clone();
             let model = facts::gather(conn, id, &w)?;
             let content = render_facts(templates, &model, Format::Markdown, None, Language::Fr)?;
+            let content = String::from_utf8(content).map_err(|e| AppError::internal(e.into()))?;
             let digest = hex::encode(Sha256::digest(content.as_bytes()));
             let model_json =
                 serde_json::to_string(&model).map_err(|e| AppError::internal(e.into()))?;
@@ -407,11 +419,25 @@ fn render_facts(
     format: Format,
     digest: Option<&str>,
     lang: Language,
-) -> Result<String, AppError> {
-    let mut ctx = serde_json::to_value(model).map_err(|e| AppError::internal(e.into()))?;
-    ctx["digest"] = json!(digest);
-    let name = lang.template("pv", format);
-    templates.render(&name, &ctx).map_err(template_error)
+) -> Result<Vec<u8>, AppError> {
+    let ctx = facts_context(model, digest)?;
+    render_document(templates, &lang.template("pv", format), ctx, format, lang)
+}
+
+/// A template over its facts: typst for PDF, minijinja for the rest.
+fn render_document(
+    templates: &Templates,
+    name: &str,
+    mut ctx: Value,
+    format: Format,
+    lang: Language,
+) -> Result<Vec<u8>, AppError> {
+    if format == Format::Pdf {
+        typeset::with_dates(&mut ctx, lang == Language::Fr);
+        return typeset::pdf(templates, name, &ctx).map_err(template_error);
+    }
+    let text = templates.render(name, &ctx).map_err(template_error)?;
+    Ok(text.into_bytes())
 }
 
 /// The line under a signed Markdown text: its SHA-256, which anyone can
@@ -445,6 +471,68 @@ pub fn render_in(
     version: Option<i64>,
     lang: Language,
 ) -> Result<Document, AppError> {
+    prepare_in(conn, id, format, version, lang)?.render(templates)
+}
+
+/// A document whose facts are gathered but not yet rendered: callers drop
+/// the database connection before rendering, since typesetting a large PDF
+/// takes seconds.
+#[derive(Debug)]
+pub struct Pending {
+    /// The template and its context; none when the text is already final
+    /// (the frozen Markdown of signed minutes).
+    template: Option<(String, Value)>,
+    ready: Vec<u8>,
+    format: Format,
+    lang: Language,
+    filename: String,
+}
+
+impl Pending {
+    fn with_facts(
+        name: String,
+        ctx: Value,
+        format: Format,
+        lang: Language,
+        filename: String,
+    ) -> Self {
+        Pending {
+            template: Some((name, ctx)),
+            ready: Vec::new(),
+            format,
+            lang,
+            filename,
+        }
+    }
+
+    /// Renders the document through its template (typst for PDF).
+    pub fn render(self, templates: &Templates) -> Result<Document, AppError> {
+        let body = match self.template {
+            Some((name, ctx)) => render_document(templates, &name, ctx, self.format, self.lang)?,
+            None => self.ready,
+        };
+        Ok(Document {
+            body,
+            format: self.format,
+            filename: self.filename,
+        })
+    }
+}
+
+fn facts_context(model: &Minutes, digest: Option<&str>) -> Result<Value, AppError> {
+    let mut ctx = serde_json::to_value(model).map_err(|e| AppError::internal(e.into()))?;
+    ctx["digest"] = json!(digest);
+    Ok(ctx)
+}
+
+/// The facts of [`render_in`], read from the database, to render later.
+pub fn prepare_in(
+    conn: &mut DbConn,
+    id: i64,
+    format: Format,
+    version: Option<i64>,
+    lang: Language,
+) -> Result<Pending, AppError> {
     let r = row(conn, id, version)?;
     let filename = format!(
         "pv-ag-{id}-v{}{}.{}",
@@ -452,40 +540,37 @@ pub fn render_in(
         lang.suffix(),
         format.extension()
     );
+    let name = lang.template("pv", format);
     if lang == Language::En {
         let model = facts::gather_in(conn, id, &written(&r), lang)?;
         let digest = r.digest.as_deref().filter(|_| r.status == "signed");
-        return Ok(Document {
-            body: render_facts(templates, &model, format, digest, lang)?,
-            format,
-            filename,
-        });
+        let ctx = facts_context(&model, digest)?;
+        return Ok(Pending::with_facts(name, ctx, format, lang, filename));
     }
     let frozen = (r.status == "signed")
         .then(|| Some((r.content.clone()?, r.digest.clone()?, r.model.clone()?)))
         .flatten();
-    let body = match frozen {
+    let ctx = match frozen {
         Some((content, digest, _)) if format == Format::Markdown => {
-            content + &digest_footer(&digest)
+            return Ok(Pending {
+                template: None,
+                ready: (content + &digest_footer(&digest)).into_bytes(),
+                format,
+                lang,
+                filename,
+            });
         }
         Some((_, digest, model)) => {
             let model: Minutes = serde_json::from_str(&model)
                 .map_err(|e| AppError::internal(anyhow::anyhow!("stored minutes: {e}")))?;
-            render_facts(templates, &model, format, Some(&digest), lang)?
+            facts_context(&model, Some(&digest))?
         }
-        None => {
-            let model = facts::gather(conn, id, &written(&r))?;
-            render_facts(templates, &model, format, None, lang)?
-        }
+        None => facts_context(&facts::gather(conn, id, &written(&r))?, None)?,
     };
-    Ok(Document {
-        body,
-        format,
-        filename,
-    })
+    Ok(Pending::with_facts(name, ctx, format, lang, filename))
 }
 
-/// The attendance sheet in French, HTML or Markdown.
+/// The attendance sheet in French.
 pub fn attendance_sheet(
     conn: &mut DbConn,
     templates: &Templates,
@@ -495,7 +580,7 @@ pub fn attendance_sheet(
     attendance_sheet_in(conn, templates, id, format, Language::Fr)
 }
 
-/// The attendance sheet in a language, HTML or Markdown.
+/// The attendance sheet in a language, in any format.
 pub fn attendance_sheet_in(
     conn: &mut DbConn,
     templates: &Templates,
@@ -503,18 +588,20 @@ pub fn attendance_sheet_in(
     format: Format,
     lang: Language,
 ) -> Result<Document, AppError> {
-    if format == Format::Odt {
-        return Err(AppError::bad_request(
-            "The attendance sheet comes as html or md.",
-        ));
-    }
+    prepare_sheet_in(conn, id, format, lang)?.render(templates)
+}
+
+/// The facts of [`attendance_sheet_in`], read from the database, to render later.
+pub fn prepare_sheet_in(
+    conn: &mut DbConn,
+    id: i64,
+    format: Format,
+    lang: Language,
+) -> Result<Pending, AppError> {
     let model = facts::gather_in(conn, id, &Written::default(), lang)?;
     let sheet = sheet::gather(conn, id, &model)?;
     let name = lang.template("attendance", format);
     let ctx: Value = serde_json::to_value(&sheet).map_err(|e| AppError::internal(e.into()))?;
-    Ok(Document {
-        body: templates.render(&name, &ctx).map_err(template_error)?,
-        format,
-        filename: format!("presence-ag-{id}{}.{}", lang.suffix(), format.extension()),
-    })
+    let filename = format!("presence-ag-{id}{}.{}", lang.suffix(), format.extension());
+    Ok(Pending::with_facts(name, ctx, format, lang, filename))
 }

@@ -16,6 +16,8 @@ pub mod login_links;
 pub mod minutes;
 pub mod moving;
 pub mod postal;
+pub mod register_documents;
 pub mod secrets;
 pub mod shares;
+pub mod typeset;
 pub mod voting;

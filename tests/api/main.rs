@@ -28,6 +28,7 @@ mod pg_fault;
 mod postal;
 mod qr_codes;
 mod register;
+mod register_documents;
 mod register_pages;
 mod schema;
 mod security_routes;

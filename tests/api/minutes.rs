@@ -199,6 +199,54 @@ fn text_of(markup: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// The text of each page of a PDF, as poppler's `pdftotext` reads it,
+/// whitespace collapsed.
+pub fn pdf_pages(pdf: &[u8]) -> Vec<String> {
+    assert!(pdf.starts_with(b"%PDF-"), "a PDF document");
+    let dir = tempfile::tempdir().expect("folder");
+    let path = dir.path().join("document.pdf");
+    std::fs::write(&path, pdf).expect("write");
+    let out = std::process::Command::new("pdftotext")
+        .arg("-enc")
+        .arg("UTF-8")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (Debian's poppler-utils) is installed");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    text.split('\u{c}')
+        .map(|page| page.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|page| !page.is_empty())
+        .collect()
+}
+
+/// The text of a PDF, all pages.
+pub fn pdf_text(pdf: &[u8]) -> String {
+    pdf_pages(pdf).join(" ")
+}
+
+/// A document in a format, as the text to search: markup removed, PDF read.
+async fn document_text(vote: &Vote<'_>, path: &str, format: &str) -> String {
+    let res = vote.app.get_api(path, Some(&vote.token)).await;
+    assert_eq!(res.status(), 200, "{path}");
+    let bytes = res.bytes().await.expect("body").to_vec();
+    match format {
+        "pdf" => pdf_text(&bytes),
+        _ => {
+            let body = String::from_utf8(bytes).expect("UTF-8");
+            match format {
+                "md" => body.split_whitespace().collect::<Vec<_>>().join(" "),
+                _ => text_of(&body),
+            }
+        }
+    }
+}
+
 /// `12 mars 2026` for the meeting's day (the tests meet at 14:00 +01:00).
 fn meeting_day_fr() -> String {
     const MOIS: [&str; 12] = [
@@ -252,6 +300,7 @@ async fn every_format_states_the_same_facts(app: TestApp) {
         "Résolution n° 1 adoptée à 59,00 %".into(),
         "Résolution n° 2 adoptée à 69,23 %".into(),
         "Résolution n° 3 rejetée à 29,00 %".into(),
+        "Pour : 18 ; contre : 8 ; abstentions : 0 ; voix exprimées : 26.".into(),
         "option R".into(),
         "strictement supérieure à 50,00 %".into(),
         "au moins égale à 66,67 %".into(),
@@ -260,16 +309,8 @@ async fn every_format_states_the_same_facts(app: TestApp) {
         "Projet de procès-verbal, non signé.".into(),
     ];
     let base = format!("/api/v1/assemblies/{}/minutes", vote.assembly);
-    for format in ["html", "md", "odt"] {
-        let res = app
-            .get_api(&format!("{base}?format={format}"), Some(&vote.token))
-            .await;
-        assert_eq!(res.status(), 200, "{format}");
-        let body = res.text().await.expect("text");
-        let text = match format {
-            "md" => body.split_whitespace().collect::<Vec<_>>().join(" "),
-            _ => text_of(&body),
-        };
+    for format in ["html", "md", "odt", "pdf"] {
+        let text = document_text(&vote, &format!("{base}?format={format}"), format).await;
         for fact in &facts {
             assert!(
                 text.contains(fact.as_str()),
@@ -291,8 +332,17 @@ async fn every_format_states_the_same_facts(app: TestApp) {
         odt.contains("L&#x27;assemblée approuve"),
         "values are XML-escaped"
     );
-    let (status, _) = get_text(&vote, &format!("{base}?format=pdf")).await;
-    assert_eq!(status, 501, "PDF is not done yet, and says so");
+    let res = app
+        .get_api(&format!("{base}?format=pdf"), Some(&vote.token))
+        .await;
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    let disposition = res.headers()["content-disposition"]
+        .to_str()
+        .expect("ASCII");
+    assert!(
+        disposition.starts_with("attachment;") && disposition.contains(".pdf"),
+        "{disposition}"
+    );
     let res = app
         .get_api(&format!("{base}?format=docx"), Some(&vote.token))
         .await;
@@ -309,14 +359,8 @@ async fn attendance_sheet_and_result_csv(app: TestApp) {
     let vote = Vote::new(&app, &["50", "30", "20"], "combined", 1).await;
     let ids = run_assembly(&vote).await;
     let sheet = format!("/api/v1/assemblies/{}/attendance-sheet", vote.assembly);
-    for format in ["html", "md"] {
-        let (status, body) = get_text(&vote, &format!("{sheet}?format={format}")).await;
-        assert_eq!(status, 200, "{format}");
-        let text = if format == "html" {
-            text_of(&body)
-        } else {
-            body.clone()
-        };
+    for format in ["html", "md", "odt", "pdf"] {
+        let text = document_text(&vote, &format!("{sheet}?format={format}"), format).await;
         for fact in [
             "Feuille de présence",
             "Votant0- 0",
@@ -337,10 +381,8 @@ async fn attendance_sheet_and_result_csv(app: TestApp) {
             "the absent associate is not listed"
         );
     }
-    let res = app
-        .get_api(&format!("{sheet}?format=odt"), Some(&vote.token))
-        .await;
-    assert_eq!(error_code(res, 400).await, "bad_request");
+    let (_, odt) = get_text(&vote, &format!("{sheet}?format=odt")).await;
+    assert!(odt.starts_with("<?xml") && odt.contains("<table:table "));
 
     let (status, csv) =
         get_text(&vote, &format!("/api/v1/resolutions/{}/result.csv", ids[0])).await;
@@ -427,6 +469,21 @@ async fn signing_freezes_the_minutes_and_a_correction_is_a_new_version(app: Test
             "{format}: no longer a draft"
         );
     }
+    // The PDF prints the stored digest at the foot of every page.
+    let res = app
+        .get_api(&format!("{base}?format=pdf"), Some(&vote.token))
+        .await;
+    let pages = pdf_pages(&res.bytes().await.expect("body"));
+    for (n, page) in pages.iter().enumerate() {
+        let printed = page
+            .split_once("Empreinte SHA-256 du procès-verbal signé : ")
+            .and_then(|(_, after)| after.get(..64))
+            .unwrap_or_else(|| panic!("page {} lacks the digest: {page}", n + 1));
+        assert_eq!(printed, digest, "page {}", n + 1);
+    }
+    let text = pages.join(" ");
+    assert!(text.contains("Résolution n° 1 adoptée à 66,67 %"), "{text}");
+    assert!(!text.contains("Projet"), "pdf: no longer a draft");
 
     // Frozen: no edit, no further signature, through any route.
     let res = put_minutes(&vote, json!({"documents": "Autre chose"})).await;
@@ -491,7 +548,10 @@ async fn a_template_override_changes_the_wording_and_a_broken_one_is_reported(ap
     let templates = Templates::new(Some(dir.path().to_path_buf()));
     let doc = minutes::render(&mut conn, &templates, vote.assembly, Format::Markdown, None)
         .expect("rendered");
-    assert_eq!(doc.body, "PV DE LA SCIC MA SCIC — Lyon");
+    assert_eq!(
+        String::from_utf8_lossy(&doc.body),
+        "PV DE LA SCIC MA SCIC — Lyon"
+    );
     std::fs::write(&path, "ligne 1\n{% if %}\n").expect("write");
     let templates = Templates::new(Some(dir.path().to_path_buf()));
     let e =
@@ -502,6 +562,58 @@ async fn a_template_override_changes_the_wording_and_a_broken_one_is_reported(ap
     // The other formats keep their defaults.
     minutes::render(&mut conn, &templates, vote.assembly, Format::Html, None)
         .expect("default HTML");
+
+    // The PDF's typst source too: the facts are data, read as JSON.
+    let path = dir.path().join("minutes/pv.typ");
+    std::fs::write(
+        &path,
+        "#let f = json(\"facts.json\")\nPV DE LA SCIC #upper(f.cooperative.name) — #f.assembly.place\n",
+    )
+    .expect("write");
+    let templates = Templates::new(Some(dir.path().to_path_buf()));
+    let doc =
+        minutes::render(&mut conn, &templates, vote.assembly, Format::Pdf, None).expect("rendered");
+    assert_eq!(pdf_text(&doc.body), "PV DE LA SCIC MA SCIC — Lyon");
+    std::fs::write(
+        &path,
+        "#let f = json(\"facts.json\")\n\nLieu : #f.assembly.nowhere\n",
+    )
+    .expect("write");
+    let templates = Templates::new(Some(dir.path().to_path_buf()));
+    let e = minutes::render(&mut conn, &templates, vote.assembly, Format::Pdf, None).unwrap_err();
+    assert_eq!(e.code, "template_error");
+    assert!(
+        e.message.contains("template minutes/pv.typ"),
+        "{}",
+        e.message
+    );
+    assert!(
+        e.message.contains(&path.display().to_string()),
+        "{}",
+        e.message
+    );
+    assert!(e.message.contains("line 3"), "{}", e.message);
+    assert!(
+        e.message.contains("nowhere"),
+        "typst's message: {}",
+        e.message
+    );
+    std::fs::write(&path, "#let f = json(\"facts.json\")\n#if [\n").expect("write");
+    let templates = Templates::new(Some(dir.path().to_path_buf()));
+    // A syntax error is seen at start-up already.
+    let broken = templates.check_all();
+    assert!(
+        broken
+            .iter()
+            .any(|e| e.template == "minutes/pv.typ" && e.line == Some(2)),
+        "{broken:?}"
+    );
+    let e = minutes::render(&mut conn, &templates, vote.assembly, Format::Pdf, None).unwrap_err();
+    assert!(
+        e.message.contains("line 2"),
+        "a syntax error: {}",
+        e.message
+    );
 }
 
 async fn the_cli_writes_the_minutes(app: TestApp) {
@@ -539,6 +651,22 @@ async fn the_cli_writes_the_minutes(app: TestApp) {
     );
     let text = std::fs::read_to_string(&out).expect("written");
     assert!(text.contains("1. Budget prévisionnel"), "{text}");
+    let pdf = dir.path().join("pv.pdf");
+    let done = run(vec![
+        "minutes".into(),
+        id.clone(),
+        "--format".into(),
+        "pdf".into(),
+        "-o".into(),
+        pdf.display().to_string(),
+    ]);
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    let text = pdf_text(&std::fs::read(&pdf).expect("written"));
+    assert!(text.contains("1. Budget prévisionnel"), "{text}");
     let refused = run(vec![
         "minutes".into(),
         "999999".into(),
@@ -562,6 +690,17 @@ fn unzipped(archive: &mut zip::ZipArchive<std::io::Cursor<Vec<u8>>>, name: &str)
     let mut text = String::new();
     file.read_to_string(&mut text).expect("UTF-8");
     text
+}
+
+/// The bytes of a file of the ZIP.
+fn unzipped_bytes(archive: &mut zip::ZipArchive<std::io::Cursor<Vec<u8>>>, name: &str) -> Vec<u8> {
+    use std::io::Read;
+    let mut file = archive
+        .by_name(name)
+        .unwrap_or_else(|e| panic!("{name} in the archive: {e}"));
+    let mut bytes = Vec::new();
+    file.read_to_end(&mut bytes).expect("read");
+    bytes
 }
 
 async fn the_archive_holds_every_document_of_the_assembly(app: TestApp) {
@@ -588,8 +727,11 @@ async fn the_archive_holds_every_document_of_the_assembly(app: TestApp) {
         format!("pv-ag-{a}-v1.md"),
         format!("pv-ag-{a}-v1.html"),
         format!("pv-ag-{a}-v1.fodt"),
+        format!("pv-ag-{a}-v1.pdf"),
         format!("presence-ag-{a}.md"),
         format!("presence-ag-{a}.html"),
+        format!("presence-ag-{a}.fodt"),
+        format!("presence-ag-{a}.pdf"),
         "chain-heads.txt".to_string(),
     ];
     for n in 1..=3 {
@@ -599,9 +741,12 @@ async fn the_archive_holds_every_document_of_the_assembly(app: TestApp) {
     }
     expected.sort();
     assert_eq!(names, expected);
-    for ext in ["md", "html", "fodt"] {
+    for ext in ["md", "html", "fodt", "pdf"] {
         let name = format!("pv-ag-{a}-v1.{ext}");
-        let text = unzipped(&mut archive, &name);
+        let text = match ext {
+            "pdf" => pdf_text(&unzipped_bytes(&mut archive, &name)),
+            _ => unzipped(&mut archive, &name),
+        };
         for verdict in [
             "adoptée à 59,00 %",
             "adoptée à 69,23 %",
@@ -612,6 +757,11 @@ async fn the_archive_holds_every_document_of_the_assembly(app: TestApp) {
     }
     let sheet = unzipped(&mut archive, &format!("presence-ag-{a}.md"));
     assert!(sheet.contains("Présents : 25"));
+    let sheet = pdf_text(&unzipped_bytes(
+        &mut archive,
+        &format!("presence-ag-{a}.pdf"),
+    ));
+    assert!(sheet.contains("Présents : 25"), "{sheet}");
     let heads = unzipped(&mut archive, "chain-heads.txt");
     for (n, id) in ids.iter().enumerate() {
         let (_, body) = get_text(&vote, &format!("/api/v1/resolutions/{id}/result")).await;
@@ -675,19 +825,15 @@ async fn english_minutes_and_attendance_sheet(app: TestApp) {
         "Resolution no. 1 adopted with 59.00 %".into(),
         "Resolution no. 2 adopted with 69.23 %".into(),
         "Resolution no. 3 rejected with 29.00 %".into(),
+        "For: 18; against: 8; abstentions: 0; votes cast: 26.".into(),
         "option R".into(),
         "strictly more than 50.00 %".into(),
         "at least 66.67 %".into(),
         "for a quorum of 25.00 % (1/4)".into(),
         "Draft minutes, not signed.".into(),
     ];
-    for format in ["md", "html", "odt"] {
-        let (status, body) = get_text(&vote, &format!("{base}?format={format}&lang=en")).await;
-        assert_eq!(status, 200, "{format}");
-        let text = match format {
-            "md" => body.split_whitespace().collect::<Vec<_>>().join(" "),
-            _ => text_of(&body),
-        };
+    for format in ["md", "html", "odt", "pdf"] {
+        let text = document_text(&vote, &format!("{base}?format={format}&lang=en"), format).await;
         for fact in &facts {
             assert!(
                 text.contains(fact.as_str()),
@@ -700,14 +846,8 @@ async fn english_minutes_and_attendance_sheet(app: TestApp) {
         assert!(!text.contains("59,00"), "{format}: no French number");
     }
     let sheet = format!("/api/v1/assemblies/{}/attendance-sheet", vote.assembly);
-    for format in ["md", "html"] {
-        let (status, body) = get_text(&vote, &format!("{sheet}?format={format}&lang=en")).await;
-        assert_eq!(status, 200, "{format}");
-        let text = if format == "html" {
-            text_of(&body)
-        } else {
-            body
-        };
+    for format in ["md", "html", "odt", "pdf"] {
+        let text = document_text(&vote, &format!("{sheet}?format={format}&lang=en"), format).await;
         for fact in [
             "Attendance sheet",
             "Beneficiary",

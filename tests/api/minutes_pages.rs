@@ -112,6 +112,17 @@ async fn the_secretary_writes_signs_and_corrects_the_minutes_from_the_page(app: 
     assert!(page.contains("Rapport de gestion") && page.contains("Questions sur le budget."));
     let (_, md) = get(&client, &app, &format!("{base}?format=md")).await;
     assert!(md.contains("Questions sur le budget."), "{md}");
+    // The page links to the PDFs, which the session downloads.
+    let (_, page) = get(&client, &app, &base).await;
+    assert!(page.contains("minutes?format=pdf") && page.contains("attendance-sheet?format=pdf"));
+    let sheet = format!("/assemblies/{}/attendance-sheet", vote.assembly);
+    for path in [format!("{base}?format=pdf"), format!("{sheet}?format=pdf")] {
+        let res = client.get(app.url(&path)).send().await.expect("GET");
+        assert_eq!(res.status(), 200, "{path}");
+        assert_eq!(res.headers()["content-type"], "application/pdf");
+        let text = crate::minutes::pdf_text(&res.bytes().await.expect("body"));
+        assert!(text.contains("Ma SCIC"), "{path}: {text}");
+    }
 
     // Signing waits for the close: refused with a message.
     let sign = format!("{base}/sign");

@@ -53,6 +53,12 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("POST", "/api/v1/associates/{id}/shares", ADMIN),
     ("GET", "/api/v1/associates/{id}/shares", OWNER_AND_STAFF),
     ("GET", "/api/v1/capital", STAFF),
+    (
+        "GET",
+        "/api/v1/associates/{id}/certificate",
+        OWNER_AND_STAFF,
+    ),
+    ("GET", "/api/v1/register", STAFF),
     ("POST", "/api/v1/assemblies", STAFF),
     ("GET", "/api/v1/assemblies", LOGGED_IN),
     ("GET", "/api/v1/assemblies/{id}", LOGGED_IN),

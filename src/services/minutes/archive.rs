@@ -1,5 +1,5 @@
 //! The full archive of an assembly as one ZIP: the minutes (Markdown, HTML,
-//! Flat ODT), the attendance sheet (Markdown, HTML), each resolution's
+//! Flat ODT, PDF), the attendance sheet (Markdown, HTML, Flat ODT, PDF), each resolution's
 //! result (JSON, and CSV once closed), the published receipts of each
 //! closed resolution, and the head of each resolution's receipt chain.
 
@@ -32,14 +32,15 @@ pub fn files(
     conn: &mut DbConn,
     templates: &Templates,
     id: i64,
-) -> Result<Vec<(String, String)>, AppError> {
+) -> Result<Vec<(String, Vec<u8>)>, AppError> {
     assemblies::find(conn, id)?;
     let mut out = Vec::new();
-    for format in [Format::Markdown, Format::Html, Format::Odt] {
+    let formats = [Format::Markdown, Format::Html, Format::Odt, Format::Pdf];
+    for format in formats {
         let doc = minutes::render(conn, templates, id, format, None)?;
         out.push((doc.filename, doc.body));
     }
-    for format in [Format::Markdown, Format::Html] {
+    for format in formats {
         let doc = minutes::attendance_sheet(conn, templates, id, format)?;
         out.push((doc.filename, doc.body));
     }
@@ -49,31 +50,37 @@ pub fn files(
         let stem = format!("resolutions/resolution-{:02}", r.number);
         let result = voting::result(conn, r.id)?;
         if let Some(csv) = result_csv::write(&result) {
-            out.push((format!("{stem}-result.csv"), csv));
+            out.push((format!("{stem}-result.csv"), csv.into_bytes()));
         }
-        out.push((format!("{stem}-result.json"), json_text(&result)?));
+        out.push((
+            format!("{stem}-result.json"),
+            json_text(&result)?.into_bytes(),
+        ));
         if r.status == "closed" {
             let receipts = voting::receipts(conn, r.id)?;
-            out.push((format!("{stem}-receipts.json"), json_text(&receipts)?));
+            out.push((
+                format!("{stem}-receipts.json"),
+                json_text(&receipts)?.into_bytes(),
+            ));
         }
         heads.push_str(&format!(
             "resolution {} (id {}, {}): {}\n",
             r.number, r.id, r.status, r.chain_head
         ));
     }
-    out.push(("chain-heads.txt".into(), heads));
+    out.push(("chain-heads.txt".into(), heads.into_bytes()));
     Ok(out)
 }
 
 /// The files, deflated into one ZIP.
-pub fn zip(files: &[(String, String)]) -> Result<Vec<u8>, AppError> {
+pub fn zip(files: &[(String, Vec<u8>)]) -> Result<Vec<u8>, AppError> {
     let failed = |e: zip::result::ZipError| AppError::internal(e.into());
     let options = SimpleFileOptions::default().compression_method(CompressionMethod::Deflated);
     let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
     for (name, content) in files {
         writer.start_file(name.as_str(), options).map_err(failed)?;
         writer
-            .write_all(content.as_bytes())
+            .write_all(content)
             .map_err(|e| AppError::internal(e.into()))?;
     }
     Ok(writer.finish().map_err(failed)?.into_inner())

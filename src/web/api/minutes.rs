@@ -7,7 +7,7 @@ use serde::Deserialize;
 use crate::db::models::account::Role;
 use crate::error::AppError;
 use crate::services::minutes::archive::{self, Archive};
-use crate::services::minutes::{self, Document, Format, Language, MinutesInput};
+use crate::services::minutes::{self, Document, Format, Language, MinutesInput, Pending};
 use crate::services::voting;
 use crate::web::AppState;
 use crate::web::api::{ApiAccount, JsonBody};
@@ -44,7 +44,17 @@ pub fn document(doc: Document) -> HttpResponse {
         .body(doc.body)
 }
 
-/// `GET /assemblies/{id}/minutes?format=html|md|odt&version=n`.
+/// Renders a document whose facts were read, off the async workers and
+/// with the database connection already given back (a large PDF takes
+/// seconds to typeset).
+pub async fn finish(state: &web::Data<AppState>, pending: Pending) -> Result<Document, AppError> {
+    let app = state.clone();
+    web::block(move || pending.render(&app.templates))
+        .await
+        .map_err(|e| AppError::internal(anyhow::anyhow!("blocking task failed: {e}")))?
+}
+
+/// `GET /assemblies/{id}/minutes?format=html|pdf|md|odt&version=n`.
 pub async fn show(
     state: web::Data<AppState>,
     caller: ApiAccount,
@@ -55,12 +65,11 @@ pub async fn show(
     let format = Format::parse(query.format.as_deref())?;
     let lang = Language::parse(query.lang.as_deref())?;
     let (id, version) = (id.into_inner(), query.version);
-    let app = state.clone();
-    let doc = state
+    let pending = state
         .db
-        .run(move |conn| minutes::render_in(conn, &app.templates, id, format, version, lang))
+        .run(move |conn| minutes::prepare_in(conn, id, format, version, lang))
         .await?;
-    Ok(document(doc))
+    Ok(document(finish(&state, pending).await?))
 }
 
 #[derive(Deserialize)]
@@ -143,7 +152,7 @@ pub struct FormatQuery {
     lang: Option<String>,
 }
 
-/// `GET /assemblies/{id}/attendance-sheet?format=html|md`.
+/// `GET /assemblies/{id}/attendance-sheet?format=html|pdf|md|odt`.
 pub async fn attendance_sheet(
     state: web::Data<AppState>,
     caller: ApiAccount,
@@ -154,12 +163,11 @@ pub async fn attendance_sheet(
     let format = Format::parse(query.format.as_deref())?;
     let lang = Language::parse(query.lang.as_deref())?;
     let id = id.into_inner();
-    let app = state.clone();
-    let doc = state
+    let pending = state
         .db
-        .run(move |conn| minutes::attendance_sheet_in(conn, &app.templates, id, format, lang))
+        .run(move |conn| minutes::prepare_sheet_in(conn, id, format, lang))
         .await?;
-    Ok(document(doc))
+    Ok(document(finish(&state, pending).await?))
 }
 
 /// `GET /resolutions/{id}/result.csv`: the per-college breakdown.

@@ -5,6 +5,7 @@ pub mod assemblies;
 pub mod associates;
 pub mod auth;
 pub mod cooperative;
+pub mod documents;
 pub mod minutes;
 pub mod postal;
 pub mod shares;
@@ -59,6 +60,8 @@ pub fn table() -> RouteTable {
         .post("/associates/{id}/shares", shares::record)
         .get("/associates/{id}/shares", shares::statement)
         .get("/capital", shares::capital)
+        .get("/associates/{id}/certificate", documents::certificate)
+        .get("/register", documents::register)
         .post("/assemblies", assemblies::create)
         .get("/assemblies", assemblies::list)
         .get("/assemblies/{id}", assemblies::show)

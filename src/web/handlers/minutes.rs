@@ -14,7 +14,7 @@ use crate::services::minutes::archive;
 use crate::services::minutes::{Format, Language, MinutesInput};
 use crate::services::{assemblies, minutes};
 use crate::web::AppState;
-use crate::web::api::minutes::{archive_file, document};
+use crate::web::api::minutes::{archive_file, document, finish};
 use crate::web::handlers::assemblies::{CsrfOnly, refused_status};
 use crate::web::handlers::forms::{STAFF, is_refusal, page, see_other};
 use crate::web::i18n::Lang;
@@ -62,12 +62,11 @@ pub async fn show(
     }
     let format = Format::parse(query.format.as_deref())?;
     let lang = Language::parse(query.lang.as_deref())?;
-    let app = state.clone();
-    let doc = state
+    let pending = state
         .db
-        .run(move |conn| minutes::render_in(conn, &app.templates, id, format, version, lang))
+        .run(move |conn| minutes::prepare_in(conn, id, format, version, lang))
         .await?;
-    Ok(document(doc))
+    Ok(document(finish(&state, pending).await?))
 }
 
 /// The French of the minutes' refusals (the services speak English).
@@ -217,12 +216,11 @@ pub async fn sheet(
     let format = Format::parse(query.format.as_deref())?;
     let lang = Language::parse(query.lang.as_deref())?;
     let id = path.into_inner();
-    let app = state.clone();
-    let doc = state
+    let pending = state
         .db
-        .run(move |conn| minutes::attendance_sheet_in(conn, &app.templates, id, format, lang))
+        .run(move |conn| minutes::prepare_sheet_in(conn, id, format, lang))
         .await?;
-    Ok(document(doc))
+    Ok(document(finish(&state, pending).await?))
 }
 
 /// `GET /assemblies/{id}/archive`: the whole archive, from the session.

@@ -139,6 +139,8 @@ fn links(lang: Lang, a: &Assembly) -> Markup {
                 " "
                 a.button href=(format!("/assemblies/{}/minutes", a.id)) { (lang.tr("Procès-verbal", "Minutes")) }
                 " "
+                a href=(format!("/assemblies/{}/minutes?format=pdf", a.id)) { "PDF" }
+                " "
                 a href=(format!("/assemblies/{}/minutes?format=odt", a.id)) { (lang.tr("PV éditable (ODT)", "Editable minutes (ODT)")) }
                 " "
                 a href=(format!("/assemblies/{}/minutes?format=md", a.id)) { "Markdown" }

@@ -90,11 +90,17 @@ fn documents(lang: Lang, a: &Assembly) -> Markup {
             p.actions {
                 a.button href=(format!("{base}/minutes?format=html")) { (lang.tr("Procès-verbal (HTML, à imprimer)", "Minutes (HTML, to print)")) }
                 " "
+                a href=(format!("{base}/minutes?format=pdf")) { (lang.tr("Procès-verbal (PDF)", "Minutes (PDF)")) }
+                " "
                 a href=(format!("{base}/minutes?format=odt")) { (lang.tr("PV éditable (ODT)", "Editable minutes (ODT)")) }
                 " "
                 a href=(format!("{base}/minutes?format=md")) { "Markdown" }
                 " "
                 a href=(format!("{base}/attendance-sheet")) { (lang.tr("Feuille de présence", "Attendance sheet")) }
+                " "
+                a href=(format!("{base}/attendance-sheet?format=pdf")) { (lang.tr("Feuille de présence (PDF)", "Attendance sheet (PDF)")) }
+                " "
+                a href=(format!("{base}/attendance-sheet?format=odt")) { (lang.tr("Feuille de présence (ODT)", "Attendance sheet (ODT)")) }
                 " "
                 a href=(format!("{base}/archive")) { (lang.tr("Archive complète (ZIP)", "Full archive (ZIP)")) }
             }
@@ -105,6 +111,8 @@ fn documents(lang: Lang, a: &Assembly) -> Markup {
                 a href=(format!("{base}/minutes?format=md&lang=en")) { "Markdown" }
                 " · "
                 a href=(format!("{base}/minutes?format=odt&lang=en")) { "ODT" }
+                " · "
+                a href=(format!("{base}/minutes?format=pdf&lang=en")) { "PDF" }
                 " · "
                 a href=(format!("{base}/attendance-sheet?lang=en")) { (lang.tr("feuille de présence", "attendance sheet")) }
             }
