@@ -72,18 +72,15 @@ pub fn record(
 pub fn pending(conn: &mut DbConn, resolution_id: i64) -> Result<Vec<Pending>, AppError> {
     let r = voting::find(conn, resolution_id)?;
     let done = resolution::participants(conn, resolution_id)?;
-    let mut list = Vec::new();
-    for a in Attendance::of_assembly(conn, r.assembly_id)? {
-        if a.mode == "correspondence" && !done.contains(&a.associate_id) {
-            let name = Associate::by_id(conn, a.associate_id)?
-                .map(|x| x.name)
-                .unwrap_or_default();
-            list.push(Pending {
-                associate_id: a.associate_id,
-                name,
-            });
-        }
-    }
+    let waiting: Vec<i64> = Attendance::of_assembly(conn, r.assembly_id)?
+        .into_iter()
+        .filter(|a| a.mode == "correspondence" && !done.contains(&a.associate_id))
+        .map(|a| a.associate_id)
+        .collect();
+    let mut list: Vec<Pending> = Associate::names(conn, &waiting)?
+        .into_iter()
+        .map(|(associate_id, name)| Pending { associate_id, name })
+        .collect();
     list.sort_by(|x, y| x.name.cmp(&y.name));
     Ok(list)
 }

@@ -580,8 +580,6 @@ fn phase(method: &str, pattern: &str) -> u8 {
     } else if ["/close", "/withdraw", "/cards", "/voting-cards"]
         .iter()
         .any(|end| pattern.ends_with(end))
-        // The associate's check-in mints a voting link (kept apart from the cards).
-        || (pattern.starts_with("/assemblies/") && pattern.ends_with("/check-in"))
     {
         2
     } else {

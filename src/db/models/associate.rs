@@ -78,6 +78,14 @@ impl Associate {
             .optional()
     }
 
+    /// The names of some associates, in one query.
+    pub fn names(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
+        associates::table
+            .filter(associates::id.eq_any(ids))
+            .select((associates::id, associates::name))
+            .load(conn)
+    }
+
     pub fn list(conn: &mut DbConn, filter: &AssociateFilter) -> QueryResult<Vec<Associate>> {
         let mut query = associates::table
             .select(Associate::as_select())
