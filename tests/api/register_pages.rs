@@ -466,8 +466,14 @@ async fn the_pages_alone_set_up_a_cooperative_and_print_its_register(app: TestAp
         "the categories are complete: {page}"
     );
     assert!(page.contains("7 000,00 €") && page.contains("4 050,50 €"));
-    assert!(page.contains("30.00 %") && page.contains("25.00 %"));
+    // Weights in the page's language: a decimal comma in French.
+    assert!(page.contains("30,00 %") && page.contains("25,00 %"));
+    assert!(!page.contains("30.00 %"));
     let capital = admin.get("/capital").await.body;
+    assert!(
+        !capital.contains(".00 %"),
+        "French percentages on the capital page"
+    );
     assert!(
         capital.contains("7 000,00 €")
             && capital.contains("<svg")
@@ -488,6 +494,10 @@ async fn the_pages_alone_set_up_a_cooperative_and_print_its_register(app: TestAp
     let list = admin.get("/associates?q=lefevre").await.body;
     assert!(list.contains("Didier Lefèvre") && !list.contains("Bruno Petit"));
     assert!(list.contains("/associates/export.csv"));
+
+    // In English, a decimal point.
+    let english = admin.get("/dashboard?lang=en").await.body;
+    assert!(english.contains("30.00 %"), "{english}");
 }
 
 async fn changing_the_legal_form_resets_the_rules_unless_they_change_too(app: TestApp) {

@@ -10,7 +10,7 @@ use crate::services::shares::{CapitalStatement, GroupHolding};
 use crate::web::i18n::Lang;
 use crate::web::session::PageUser;
 use crate::web::views::components::{self, category_label, euros};
-use crate::web::views::layout;
+use crate::web::views::{labels, layout};
 
 /// One bar of a chart.
 struct Bar {
@@ -86,14 +86,12 @@ fn bar(g: &GroupHolding, name: String) -> Bar {
     }
 }
 
-fn share_of(part: i64, total: i64) -> String {
+fn share_of(lang: Lang, part: i64, total: i64) -> String {
     if total <= 0 {
         return "—".into();
     }
-    format!(
-        "{} %",
-        percent_2dp(&Fraction::new(BigInt::from(part), BigInt::from(total)))
-    )
+    let share = Fraction::new(BigInt::from(part), BigInt::from(total));
+    labels::percent(lang, &percent_2dp(&share))
 }
 
 fn group_section(
@@ -121,7 +119,7 @@ fn group_section(
                                 th scope="row" { (b.name) }
                                 td.num { (euros(lang, b.capital_cents)) }
                                 td.num { (euros(lang, b.paid_cents)) }
-                                td.num { (share_of(b.capital_cents, total)) }
+                                td.num { (share_of(lang, b.capital_cents, total)) }
                             }
                         }
                     }

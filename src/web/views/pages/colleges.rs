@@ -5,7 +5,7 @@ use maud::{Markup, html};
 use crate::web::i18n::Lang;
 use crate::web::session::PageUser;
 use crate::web::views::components::{self, Problem, Problems};
-use crate::web::views::layout;
+use crate::web::views::{labels, layout};
 
 /// One row of the table as typed (or as stored).
 #[derive(Clone, Debug, Default)]
@@ -74,7 +74,7 @@ pub fn view(
                         @for row in rows {
                             tr {
                                 th scope="row" { (row.name) }
-                                td.num { (row.weight) " %" }
+                                td.num { (labels::percent(lang, &row.weight)) }
                                 td.num { (row.members.unwrap_or(0)) }
                             }
                         }

@@ -10,7 +10,7 @@ use crate::services::shares::Statement;
 use crate::web::i18n::Lang;
 use crate::web::session::PageUser;
 use crate::web::views::components::{self, euros};
-use crate::web::views::layout;
+use crate::web::views::{labels, layout};
 
 pub struct Overview {
     pub coop_name: String,
@@ -76,7 +76,7 @@ pub fn staff(lang: Lang, user: &PageUser, o: &Overview, done: Option<&str>) -> M
                         @for c in &o.colleges {
                             tr {
                                 th scope="row" { (c.name) }
-                                td.num { (c.weight) " %" }
+                                td.num { (labels::percent(lang, &c.weight)) }
                                 td.num { (c.members) }
                             }
                         }
