@@ -14,6 +14,7 @@ use crate::db::models::setting;
 use crate::mail::Mailer;
 use crate::mail::emails::check_templates;
 use crate::services::ballot_writer::BallotWriter;
+use crate::services::outbox::Outbox;
 use crate::templates::Templates;
 use crate::web::{AppState, routes, security_headers};
 
@@ -35,12 +36,13 @@ impl Application {
             .base_url
             .clone()
             .unwrap_or_else(|| format!("http://{address}"));
-        let templates = Templates::new(config.templates_dir.clone());
+        let templates = std::sync::Arc::new(Templates::new(config.templates_dir.clone()));
         if let Some(problem) = check_templates(&templates).into_iter().next() {
             // A broken override is reported, never replaced by the default.
             anyhow::bail!("{problem}: fix the template or remove the override");
         }
         let mailer = Mailer::from_config(&config)?;
+        let outbox = Outbox::start(db.clone(), mailer.clone(), templates.clone());
         let ballots = BallotWriter::start(db.clone());
         let live = crate::services::live_changes::LiveChanges::start(db.url());
         let state = web::Data::new(AppState {
@@ -51,6 +53,7 @@ impl Application {
             secret_key,
             mailer,
             templates,
+            outbox,
             trusted_proxies: config.trusted_proxies.clone(),
         });
         let server = HttpServer::new(move || {

@@ -277,6 +277,26 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    mail_outbox (id) {
+        id -> BigInt,
+        template -> Text,
+        letter -> Nullable<Text>,
+        to_email -> Text,
+        to_name -> Text,
+        assembly_id -> Nullable<BigInt>,
+        associate_id -> Nullable<BigInt>,
+        status -> Text,
+        attempts -> BigInt,
+        next_attempt_at -> Timestamp,
+        lease_until -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+        message_id -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
 diesel::joinable!(api_tokens -> accounts (account_id));
 diesel::joinable!(voters -> associates (associate_id));
 diesel::joinable!(resolutions -> assemblies (assembly_id));
@@ -308,4 +328,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_links,
     login_link_requests,
     minutes,
+    mail_outbox,
 );

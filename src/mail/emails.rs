@@ -7,7 +7,7 @@
 //! `date_fr` and `time` filters.
 
 use chrono::NaiveDateTime;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::domain::{AssemblyKind, Call};
 use crate::templates::{TemplateError, Templates};
@@ -24,7 +24,7 @@ pub trait EmailTemplate: Serialize {
 
 /// `email/convocation/`: the convocation to a general assembly, sent to
 /// each associate with their personal link. Text and HTML.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ConvocationContext {
     pub cooperative_name: String,
     /// The associate (for a legal entity, its name; the caller may add the representative).
@@ -46,7 +46,7 @@ pub struct ConvocationContext {
 }
 
 /// One resolution on the agenda of a convocation.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AgendaItem {
     pub number: i64,
     pub title: String,
@@ -55,7 +55,7 @@ pub struct AgendaItem {
 }
 
 /// `email/login_link/`: a one-time login link. Text only.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct LoginLinkContext {
     pub cooperative_name: String,
     pub recipient_name: String,
@@ -65,7 +65,7 @@ pub struct LoginLinkContext {
 }
 
 /// `email/password_reset/`: a one-time link to choose a new password. Text only.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct PasswordResetContext {
     pub cooperative_name: String,
     pub recipient_name: String,
@@ -77,7 +77,7 @@ pub struct PasswordResetContext {
 /// `email/ballot_by_proxy/`: tells an associate that a ballot was cast in
 /// their name by the holder of their proxy (SECURITY.md: "a vote was cast
 /// with your account"). It never says the choice. Text only.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct BallotByProxyContext {
     pub cooperative_name: String,
     pub recipient_name: String,
@@ -88,6 +88,48 @@ pub struct BallotByProxyContext {
     pub resolution_title: String,
     /// Local time of the ballot.
     pub cast_at: NaiveDateTime,
+}
+
+/// An e-mail as the outbox keeps it until it is sent: which template, with
+/// which context. Rendered when sent, so that one broken template fails its
+/// own messages and nothing else.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "template", content = "context", rename_all = "snake_case")]
+pub enum Letter {
+    Convocation(ConvocationContext),
+    LoginLink(LoginLinkContext),
+    PasswordReset(PasswordResetContext),
+    BallotByProxy(BallotByProxyContext),
+}
+
+impl Letter {
+    /// The template folder, as `EmailTemplate::NAME`.
+    pub fn template(&self) -> &'static str {
+        match self {
+            Letter::Convocation(_) => ConvocationContext::NAME,
+            Letter::LoginLink(_) => LoginLinkContext::NAME,
+            Letter::PasswordReset(_) => PasswordResetContext::NAME,
+            Letter::BallotByProxy(_) => BallotByProxyContext::NAME,
+        }
+    }
+
+    pub fn render(
+        &self,
+        templates: &Templates,
+        to_email: &str,
+        to_name: &str,
+    ) -> Result<OutgoingMail, TemplateError> {
+        match self {
+            Letter::Convocation(c) => OutgoingMail::from_template(templates, c, to_email, to_name),
+            Letter::LoginLink(c) => OutgoingMail::from_template(templates, c, to_email, to_name),
+            Letter::PasswordReset(c) => {
+                OutgoingMail::from_template(templates, c, to_email, to_name)
+            }
+            Letter::BallotByProxy(c) => {
+                OutgoingMail::from_template(templates, c, to_email, to_name)
+            }
+        }
+    }
 }
 
 impl EmailTemplate for ConvocationContext {

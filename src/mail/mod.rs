@@ -34,7 +34,7 @@ use crate::config::Config;
 use crate::templates::{TemplateError, Templates};
 
 pub use emails::{
-    AgendaItem, BallotByProxyContext, ConvocationContext, EmailTemplate, LoginLinkContext,
+    AgendaItem, BallotByProxyContext, ConvocationContext, EmailTemplate, Letter, LoginLinkContext,
     check_templates,
 };
 
@@ -44,6 +44,10 @@ pub const DEFAULT_RETRY_DELAYS: [Duration; 3] = [
     Duration::from_secs(1),
     Duration::from_secs(3),
 ];
+
+/// The most SMTP connections open at once (the outbox sends that many
+/// messages together).
+pub const MAX_CONNECTIONS: u32 = 32;
 
 /// How long one SMTP attempt may take (connect, TLS, dialogue).
 const SMTP_TIMEOUT: Duration = Duration::from_secs(30);
@@ -384,7 +388,9 @@ fn smtp_builder(url: &str) -> anyhow::Result<AsyncSmtpTransportBuilder> {
     };
     let builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(&lettre_url)
         .map_err(|e| smtp_url_error(url, &e.to_string()))?;
-    Ok(builder.timeout(Some(SMTP_TIMEOUT)))
+    // As many connections as the outbox sends at once.
+    let pool = lettre::transport::smtp::PoolConfig::new().max_size(MAX_CONNECTIONS);
+    Ok(builder.timeout(Some(SMTP_TIMEOUT)).pool_config(pool))
 }
 
 fn smtp_url_error(url: &str, reason: &str) -> anyhow::Error {

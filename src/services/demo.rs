@@ -5,6 +5,7 @@
 
 use crate::db::models::account::Role;
 use crate::db::models::associate::Associate;
+use crate::db::models::history;
 use crate::db::{DbConn, write_transaction};
 use crate::domain::tally::Choice;
 use crate::error::AppError;
@@ -62,7 +63,9 @@ struct Member {
 
 fn person(i: usize, category: &'static str, shares: i64) -> Member {
     Member {
-        name: format!("{} {}", FIRST[i % 20], LAST[(i * 7 + 3) % 20]),
+        // 7 is prime to 20: twenty distinct names per block of twenty, and
+        // the next block shifted by one, so nobody is admitted twice.
+        name: format!("{} {}", FIRST[i % 20], LAST[(i * 7 + 3 + i / 20) % 20]),
         entity: false,
         representative: None,
         category,
@@ -272,8 +275,9 @@ fn fill_empty(conn: &mut DbConn) -> Result<DemoReport, AppError> {
         }
     }
 
-    // The past assembly: convened late on purpose (it is in the past: the
-    // notice override is recorded), held, voted, closed.
+    // The past assembly: convened today with the notice overridden (its
+    // date is past), held, voted, closed; then every row gets the date it
+    // would have had.
     let past = assemblies::create(
         conn,
         Some(secretary),
@@ -358,6 +362,32 @@ fn fill_empty(conn: &mut DbConn) -> Result<DemoReport, AppError> {
         voting::close(conn, Some(secretary), *r)?;
     }
     assemblies::close(conn, Some(secretary), past)?;
+    // Held on 14 June 2025 at 10 h (Paris): convened a month before (the
+    // SA's notice is 15 days), the desk open from 9 h 40, one resolution
+    // every quarter of an hour, closed at 11 h 40.
+    let at = |day: u32, h: u32, m: u32| {
+        chrono::NaiveDate::from_ymd_opt(2025, 6, day)
+            .and_then(|d| d.and_hms_opt(h, m, 0))
+            .ok_or_else(|| AppError::internal(anyhow::anyhow!("a demo date is invalid")))
+    };
+    let created_at = at(2, 9, 0)? - chrono::Duration::days(20);
+    let convened_at = created_at + chrono::Duration::days(1);
+    let dates = history::HeldDates {
+        created_at,
+        convened_at,
+        signed_from: at(14, 7, 40)?,
+        opened_at: at(14, 8, 2)?,
+        resolutions: past_resolutions
+            .iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let opened = at(14, 8, 10)? + chrono::Duration::minutes(15 * i as i64);
+                Ok((*r, opened, opened + chrono::Duration::minutes(9)))
+            })
+            .collect::<Result<_, AppError>>()?,
+        closed_at: at(14, 9, 40)?,
+    };
+    history::redate_held_assembly(conn, past, &dates)?;
 
     // The upcoming one, in six weeks, with its draft resolutions.
     let starts_at = (chrono::Local::now() + chrono::Duration::days(42))

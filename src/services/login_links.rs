@@ -6,7 +6,7 @@
 //!
 //! Asking for a link answers the same whether or not the e-mail has an
 //! account: the requests are counted (and limited) either way, and the
-//! e-mail is sent in the background, so the answer does not wait for it.
+//! e-mail goes through the outbox, so the answer does not wait for it.
 
 use chrono::{Duration, NaiveDateTime};
 use diesel::Connection;
@@ -17,9 +17,9 @@ use crate::db::models::associate::Associate;
 use crate::db::models::login_link::{self, Purpose};
 use crate::db::{DbConn, now};
 use crate::error::AppError;
-use crate::mail::OutgoingMail;
+use crate::mail::Letter;
 use crate::mail::emails::{LoginLinkContext, PasswordResetContext};
-use crate::services::{accounts, auth_log, cooperative, login_limit, secrets};
+use crate::services::{accounts, auth_log, cooperative, login_limit, outbox, secrets};
 use crate::web::AppState;
 
 /// How long a link is valid: at most 10 minutes (SECURITY.md, ASVS 2.7.2).
@@ -136,14 +136,6 @@ fn log_refused(
     )
 }
 
-/// What the e-mail needs, when the account exists.
-struct ToSend {
-    email: String,
-    name: String,
-    cooperative_name: String,
-    token: String,
-}
-
 /// Sends a link for `purpose` to the account with this e-mail, if there is
 /// one. `Ok(())` either way; 429 past the limits, for known and unknown
 /// e-mails alike.
@@ -155,7 +147,8 @@ pub async fn request(
 ) -> Result<(), AppError> {
     let email = accounts::normalize_email(email).unwrap_or_else(|_| email.trim().to_lowercase());
     let address = address.to_string();
-    let to_send = state
+    let base_url = state.base_url.clone();
+    state
         .db
         .run(move |conn| {
             let now = now();
@@ -176,78 +169,51 @@ pub async fn request(
                 &json!({"address": address, "known_account": account.is_some()}),
             )?;
             let Some(account) = account else {
-                return Ok(None);
+                return Ok(());
             };
-            login_link::insert(
-                conn,
-                &token_hash,
-                account.id,
-                purpose,
-                now,
-                now + LINK_LIFETIME,
-            )?;
-            let name = match account.associate_id {
-                Some(id) => Associate::by_id(conn, id)?.map(|a| a.name),
-                None => None,
-            }
-            .unwrap_or_default();
-            Ok(Some(ToSend {
-                email: account.email,
-                name,
-                cooperative_name,
-                token,
-            }))
+            // The link and its e-mail, together or not at all.
+            conn.transaction::<_, AppError, _>(|conn| {
+                login_link::insert(
+                    conn,
+                    &token_hash,
+                    account.id,
+                    purpose,
+                    now,
+                    now + LINK_LIFETIME,
+                )?;
+                let name = match account.associate_id {
+                    Some(id) => Associate::by_id(conn, id)?.map(|a| a.name),
+                    None => None,
+                }
+                .unwrap_or_default();
+                // Into the outbox with the link: the answer never waits for
+                // the mail server, and does not take longer when the account
+                // exists.
+                let recipient_name = if name.is_empty() {
+                    account.email.clone()
+                } else {
+                    name.clone()
+                };
+                let valid_minutes = LINK_LIFETIME.num_minutes() as u32;
+                let letter = match purpose {
+                    Purpose::Login => Letter::LoginLink(LoginLinkContext {
+                        cooperative_name,
+                        recipient_name,
+                        login_url: format!("{base_url}/login/link/{token}"),
+                        valid_minutes,
+                    }),
+                    Purpose::Reset => Letter::PasswordReset(PasswordResetContext {
+                        cooperative_name,
+                        recipient_name,
+                        reset_url: format!("{base_url}/password/reset/{token}"),
+                        valid_minutes,
+                    }),
+                };
+                outbox::enqueue(conn, &letter, &account.email, &name, None, None)
+            })
         })
         .await?;
-    let Some(to_send) = to_send else {
-        return Ok(());
-    };
-    let minutes = LINK_LIFETIME.num_minutes() as u32;
-    let recipient_name = if to_send.name.is_empty() {
-        to_send.email.clone()
-    } else {
-        to_send.name.clone()
-    };
-    let rendered = match purpose {
-        Purpose::Login => OutgoingMail::from_template(
-            &state.templates,
-            &LoginLinkContext {
-                cooperative_name: to_send.cooperative_name,
-                recipient_name,
-                login_url: format!("{}/login/link/{}", state.base_url, to_send.token),
-                valid_minutes: minutes,
-            },
-            &to_send.email,
-            &to_send.name,
-        ),
-        Purpose::Reset => OutgoingMail::from_template(
-            &state.templates,
-            &PasswordResetContext {
-                cooperative_name: to_send.cooperative_name,
-                recipient_name,
-                reset_url: format!("{}/password/reset/{}", state.base_url, to_send.token),
-                valid_minutes: minutes,
-            },
-            &to_send.email,
-            &to_send.name,
-        ),
-    };
-    let mail = match rendered {
-        Ok(mail) => mail,
-        Err(e) => {
-            // The visitor's answer stays the same; the operator sees why.
-            tracing::error!(error = %e, purpose = purpose.as_str(), "cannot render the link e-mail");
-            return Ok(());
-        }
-    };
-    // In the background: the answer must not take longer when the account
-    // exists. The mailer logs the outcome (with a masked address).
-    let mailer = state.mailer.clone();
-    actix_web::rt::spawn(async move {
-        if let Err(e) = mailer.send(&mail).await {
-            tracing::error!(error = %e, purpose = purpose.as_str(), "cannot send the link e-mail");
-        }
-    });
+    state.outbox.wake();
     Ok(())
 }
 

@@ -353,6 +353,10 @@ fn cast_one(
         receipt,
         principal: request.on_behalf_of.filter(|p| *p != caster.associate_id),
     };
+    // "A vote was cast in your name" (SECURITY.md 5), committed with the ballot.
+    if let Some(principal) = cast.principal {
+        crate::services::convocation::notify_principal(conn, principal, caster.associate_id, r)?;
+    }
     Ok((
         cast,
         ChainState {

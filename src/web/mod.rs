@@ -21,7 +21,9 @@ pub struct AppState {
     pub base_url: String,
     pub secret_key: Vec<u8>,
     pub mailer: crate::mail::Mailer,
-    pub templates: crate::templates::Templates,
+    pub templates: std::sync::Arc<crate::templates::Templates>,
+    /// Sends what the use cases put in the mail outbox.
+    pub outbox: crate::services::outbox::Outbox,
     pub ballots: crate::services::ballot_writer::BallotWriter,
     /// Wakes the live screens when an assembly changes.
     pub live: crate::services::live_changes::LiveChanges,
@@ -117,6 +119,10 @@ fn page_table() -> RouteTable {
             handlers::assembly::add_resolution,
         )
         .post("/assemblies/{id:\\d+}/convene", handlers::assembly::convene)
+        .post(
+            "/assemblies/{id:\\d+}/outbox/{message:\\d+}/resend",
+            handlers::assembly::resend_mail,
+        )
         .post("/assemblies/{id:\\d+}/open", handlers::assembly::open)
         .post("/assemblies/{id:\\d+}/close", handlers::assembly::close)
         .post(

@@ -23,7 +23,7 @@ both_backends!(
 );
 
 /// A client with a cookie jar, logged in through the /login form.
-async fn browser(app: &TestApp, email: &str, password: &str) -> reqwest::Client {
+pub async fn browser(app: &TestApp, email: &str, password: &str) -> reqwest::Client {
     let client = reqwest::Client::builder()
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
@@ -43,7 +43,7 @@ async fn browser(app: &TestApp, email: &str, password: &str) -> reqwest::Client 
     client
 }
 
-async fn get(client: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String) {
+pub async fn get(client: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String) {
     let res = client.get(app.url(path)).send().await.expect("GET");
     let status = res.status().as_u16();
     (status, res.text().await.expect("body"))
@@ -187,6 +187,15 @@ async fn the_secretary_creates_and_convenes_from_the_pages(app: TestApp) {
         page.contains("Convoquée") && page.contains("Délai de convocation non respecté"),
         "{page}"
     );
+    // The outbox sends them in the background: the page counts them once sent.
+    let mut page = page;
+    for _ in 0..100 {
+        if page.contains("2 convocation(s) envoyée(s)") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        page = get(&admin, &app, &page_path).await.1;
+    }
     assert!(page.contains("2 convocation(s) envoyée(s)"), "{page}");
 }
 

@@ -387,7 +387,7 @@ async fn a_whole_assembly_through_the_pages() {
         .await;
     desk.submit(
         "Convoquer et envoyer les convocations",
-        "Assemblée convoquée : les convocations sont parties.",
+        "Assemblée convoquée : les convocations partent (l'envoi se poursuit en arrière-plan).",
     )
     .await;
     desk.full_shot("08-assembly-convened").await;

@@ -64,6 +64,14 @@ fn demo_fills_an_empty_database_once_and_prints_the_logins() {
             .iter()
             .any(|a| a.kind == "entity" && a.representative.is_some())
     );
+    // One person, one e-mail, one college: no name or address twice.
+    let mut names: Vec<&str> = associates.iter().map(|a| a.name.as_str()).collect();
+    let mut emails: Vec<&str> = associates.iter().map(|a| a.email.as_str()).collect();
+    names.sort();
+    names.dedup();
+    emails.sort();
+    emails.dedup();
+    assert_eq!((names.len(), emails.len()), (58, 58));
     let colleges = scrutin::services::cooperative::colleges(&mut conn).expect("colleges");
     let names: Vec<&str> = colleges.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(
@@ -94,7 +102,43 @@ fn demo_fills_an_empty_database_once_and_prints_the_logins() {
             .iter()
             .all(|r| r.status == "closed" && r.result.is_some())
     );
+    // Its dates are those of a real meeting: convened with the notice,
+    // opened and closed on its day, each vote within the session.
+    let day = chrono::NaiveDate::from_ymd_opt(2025, 6, 14).expect("date");
+    let convened = past.convened_at.expect("convened");
+    let (opened, closed) = (
+        past.opened_at.expect("opened"),
+        past.closed_at.expect("closed"),
+    );
+    assert!(!past.notice_overridden);
+    assert!(past.starts_at - convened >= chrono::Duration::days(15));
+    assert!(past.created_at <= convened);
+    assert!(opened.date() == day && closed.date() == day && opened < closed);
+    assert!(closed - opened >= chrono::Duration::minutes(30));
+    for r in &results {
+        let (o, c) = (r.opened_at.expect("opened"), r.closed_at.expect("closed"));
+        assert!(opened < o && o < c && c < closed, "{o} {c}");
+    }
     drop(conn);
+    let minutes = dir.path().join("pv.md");
+    let out = Command::new(BIN)
+        .args(["minutes", &past.id.to_string(), "--format", "md", "-o"])
+        .arg(&minutes)
+        .env("DATABASE_URL", &file)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("the binary runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&minutes).expect("minutes");
+    assert!(text.contains("14 juin 2025"), "{text}");
+    assert!(
+        !text.contains("n'a pas été respecté"),
+        "no notice override in the demo's minutes: {text}"
+    );
 
     // A second run refuses, in one line, and changes nothing.
     let again = demo(&file);

@@ -250,13 +250,17 @@ async fn the_folder_backend_writes_a_parseable_eml() {
 
 /// An aiosmtpd server on a free loopback port that saves each message it
 /// accepts as `N.json` (parsed by Python's own `email` package) and refuses
-/// for good any recipient whose address starts with `refused`.
+/// for good any recipient whose address starts with `refused`. When the
+/// file `delay` beside the received folder holds a number, it waits that
+/// many seconds before answering each message (a slow server; messages are
+/// still taken concurrently); the test may change it while the server runs.
 const SMTP_SERVER: &str = r#"
 import asyncio, email, json, pathlib, sys
 from email import policy
 from aiosmtpd.smtp import SMTP
 
 out = pathlib.Path(sys.argv[1])
+delay_file = out.parent / "delay"
 
 class Handler:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -266,6 +270,9 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        delay = float(delay_file.read_text()) if delay_file.exists() else 0.0
+        if delay:
+            await asyncio.sleep(delay)
         msg = email.message_from_bytes(envelope.original_content, policy=policy.default)
         html = msg.get_body(preferencelist=("html",))
         data = {
@@ -293,8 +300,8 @@ print(server.sockets[0].getsockname()[1], flush=True)
 loop.run_forever()
 "#;
 
-struct SmtpServer {
-    port: u16,
+pub struct SmtpServer {
+    pub port: u16,
     received: PathBuf,
     _child: tokio::process::Child,
     _dir: tempfile::TempDir,
@@ -303,7 +310,7 @@ struct SmtpServer {
 impl SmtpServer {
     /// Starts the server; fails loudly, with the command to run, when
     /// Debian's python3-aiosmtpd is missing.
-    async fn start() -> SmtpServer {
+    pub async fn start() -> SmtpServer {
         let check = std::process::Command::new(PYTHON)
             .args(["-c", "import aiosmtpd"])
             .output();
@@ -360,13 +367,24 @@ impl SmtpServer {
         .with_retry_delays(vec![Duration::from_millis(20); 3])
     }
 
-    fn messages(&self) -> Vec<Value> {
+    /// From now on, each message is answered after `seconds`.
+    pub fn slow_down(&self, seconds: f64) {
+        let file = self.received.with_file_name("delay");
+        std::fs::write(file, seconds.to_string()).expect("write the delay");
+    }
+
+    pub fn messages(&self) -> Vec<Value> {
         let mut files: Vec<PathBuf> = std::fs::read_dir(&self.received)
             .expect("the received folder")
             .map(|e| e.expect("entry").path())
             .filter(|p| p.extension().is_some_and(|e| e == "json"))
             .collect();
-        files.sort();
+        // In the order received: `N.json`, numerically.
+        files.sort_by_key(|p| {
+            p.file_stem()
+                .and_then(|s| s.to_str())
+                .and_then(|s| s.parse::<u64>().ok())
+        });
         files
             .iter()
             .map(|p| {

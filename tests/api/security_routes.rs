@@ -91,6 +91,8 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("POST", "/api/v1/assemblies/{id}/minutes/corrections", STAFF),
     ("GET", "/api/v1/assemblies/{id}/attendance-sheet", LOGGED_IN),
     ("GET", "/api/v1/assemblies/{id}/archive", STAFF),
+    ("GET", "/api/v1/assemblies/{id}/outbox", STAFF),
+    ("POST", "/api/v1/outbox/{id}/resend", STAFF),
     // The pages.
     ("GET", "/", EVERYONE),
     ("GET", "/login", EVERYONE),
@@ -130,6 +132,11 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("POST", "/assemblies/{id:\\d+}/bureau", STAFF),
     ("POST", "/assemblies/{id:\\d+}/resolutions", STAFF),
     ("POST", "/assemblies/{id:\\d+}/convene", STAFF),
+    (
+        "POST",
+        "/assemblies/{id:\\d+}/outbox/{message:\\d+}/resend",
+        STAFF,
+    ),
     ("POST", "/assemblies/{id:\\d+}/open", STAFF),
     ("POST", "/assemblies/{id:\\d+}/close", STAFF),
     (
@@ -194,6 +201,8 @@ pub struct Fixture {
     pub card: String,
     /// The hidden key of the voting page's form.
     pub form_key: String,
+    /// One of the assembly's e-mails (a convocation) in the outbox.
+    pub message: i64,
 }
 
 /// A role's credentials: an API token and a browser session with its CSRF token.
@@ -384,6 +393,11 @@ pub async fn fixture(app: &TestApp) -> Fixture {
         .await
         .expect("body");
     let form_key = input_value(&page, "form_key").expect("a form key on the voting page");
+    let message = {
+        let db = app.db();
+        let mut conn = db.get().expect("connection");
+        scrutin::db::models::outbox::of_assembly(&mut conn, assembly).expect("the outbox")[0].id
+    };
     Fixture {
         college: colleges[0],
         associate,
@@ -391,6 +405,7 @@ pub async fn fixture(app: &TestApp) -> Fixture {
         resolution,
         card,
         form_key,
+        message,
     }
 }
 
@@ -407,6 +422,8 @@ fn concrete(pattern: &str, fx: &Fixture) -> String {
             "token" => fx.card.clone(),
             "file" => "style.css".into(),
             "rid" => fx.resolution.to_string(),
+            "message" => fx.message.to_string(),
+            "id" if before.ends_with("/outbox/") => fx.message.to_string(),
             "associate" | "associate_id" => fx.associate.to_string(),
             "id" if before.ends_with("/associates/") => fx.associate.to_string(),
             "id" if before.ends_with("/assemblies/") => fx.assembly.to_string(),

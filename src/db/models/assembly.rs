@@ -371,6 +371,25 @@ pub fn record_convocation(
         .map(|_| ())
 }
 
+/// The outcome of an associate's convocation, in place of any earlier one
+/// (a failed send resent).
+pub fn replace_convocation(
+    conn: &mut DbConn,
+    assembly_id: i64,
+    associate_id: i64,
+    email: &str,
+    outcome: Result<&str, &str>,
+    at: NaiveDateTime,
+) -> QueryResult<()> {
+    diesel::delete(
+        convocations::table
+            .filter(convocations::assembly_id.eq(assembly_id))
+            .filter(convocations::associate_id.eq(associate_id)),
+    )
+    .execute(conn)?;
+    record_convocation(conn, assembly_id, associate_id, email, outcome, at)
+}
+
 /// `(associate_id, email, message_id, error, attempted_at)` of every send.
 pub type ConvocationRow = (i64, String, Option<String>, Option<String>, NaiveDateTime);
 

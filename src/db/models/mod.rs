@@ -7,10 +7,12 @@ pub mod associate;
 pub mod audit;
 pub mod college;
 pub mod cooperative;
+pub mod history;
 pub mod login_attempt;
 pub mod login_link;
 pub mod login_refusal;
 pub mod minutes;
+pub mod outbox;
 pub mod resolution;
 pub mod session;
 pub mod setting;
@@ -54,6 +56,7 @@ pub fn load_every_table(conn: &mut DbConn) -> QueryResult<usize> {
     rows += login_attempt::load_some(conn)?;
     rows += login_link::load_some(conn)?;
     rows += login_refusal::load_some(conn)?;
+    rows += outbox::of_assembly(conn, 0)?.len();
     rows += minutes::MinutesRow::latest(conn, 0)?.map_or(0, |_| 1);
     Ok(rows)
 }

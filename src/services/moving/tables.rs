@@ -271,6 +271,23 @@ archived_tables! {
         error: Option<String>,
         attempted_at: NaiveDateTime,
     }
+    mail_outbox [id] {
+        id: i64,
+        template: String,
+        letter: Option<String>,
+        to_email: String,
+        to_name: String,
+        assembly_id: Option<i64>,
+        associate_id: Option<i64>,
+        status: String,
+        attempts: i64,
+        next_attempt_at: NaiveDateTime,
+        lease_until: Option<NaiveDateTime>,
+        last_error: Option<String>,
+        message_id: Option<String>,
+        created_at: NaiveDateTime,
+        sent_at: Option<NaiveDateTime>,
+    }
     minutes [assembly_id, version] {
         assembly_id: i64,
         version: i64,

@@ -101,9 +101,20 @@ pub async fn convene(
     let account = caller.require(STAFF)?.id;
     let id = id.into_inner();
     let override_notice = body.parse_optional()?.is_some_and(|b| b.override_notice);
-    let report =
-        crate::services::convocation::convene_and_send(&state, Some(account), id, override_notice)
-            .await?;
+    let base_url = state.base_url.clone();
+    let report = state
+        .db
+        .run(move |conn| {
+            crate::services::convocation::convene(
+                conn,
+                Some(account),
+                id,
+                override_notice,
+                &base_url,
+            )
+        })
+        .await?;
+    state.outbox.wake();
     Ok(HttpResponse::Ok().json(report))
 }
 
@@ -317,9 +328,8 @@ pub async fn cast(
         on_behalf_of,
     };
     let cast = state.ballots.cast(request).await?;
-    if let Some(principal) = cast.principal {
-        crate::services::convocation::tell_principal(&state, principal, caster.associate_id, id)
-            .await;
+    if cast.principal.is_some() {
+        state.outbox.wake();
     }
     Ok(HttpResponse::Created().json(json!({ "receipt": cast.receipt })))
 }

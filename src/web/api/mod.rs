@@ -7,6 +7,7 @@ pub mod auth;
 pub mod cooperative;
 pub mod documents;
 pub mod minutes;
+pub mod outbox;
 pub mod postal;
 pub mod shares;
 
@@ -99,6 +100,8 @@ pub fn table() -> RouteTable {
         )
         .get("/resolutions/{id}/result.csv", minutes::result_csv)
         .get("/assemblies/{id}/archive", minutes::assembly_archive)
+        .get("/assemblies/{id}/outbox", outbox::list)
+        .post("/outbox/{id}/resend", outbox::resend)
 }
 
 async fn unknown_route() -> Result<actix_web::HttpResponse, AppError> {

@@ -13,7 +13,7 @@ use crate::domain::tally::Choice;
 use crate::error::AppError;
 use crate::services::assemblies::{self, BureauInput};
 use crate::services::voting::{self, ResolutionInput};
-use crate::services::{attendance, convocation, cooperative, postal};
+use crate::services::{attendance, convocation, cooperative, outbox, postal};
 use crate::web::AppState;
 use crate::web::handlers::assemblies::{CsrfOnly, refusal_text, refused_status};
 use crate::web::handlers::dashboard::DoneQuery;
@@ -54,12 +54,20 @@ pub fn load(conn: &mut DbConn, id: i64) -> Result<AssemblyPage, AppError> {
     };
     let sends = assembly::convocations_of(conn, id)?;
     let failed = sends.iter().filter(|s| s.3.is_some()).count();
+    let mail = outbox::of_assembly(conn, id)?;
+    let waiting = mail
+        .iter()
+        .filter(|m| m.status == "pending" || m.status == "sending")
+        .count();
+    let undelivered = mail.into_iter().filter(|m| m.status == "failed").collect();
     Ok(AssemblyPage {
         scrutineers,
         resolutions,
         quorum,
         sent: sends.len() - failed,
         failed,
+        waiting,
+        undelivered,
         cards: assembly::count_voting_tokens(conn, id, "card")?,
         roll_changes: assemblies::roll_changes(conn, id)?,
         weighted_default: cooperative::load(conn)?.weighted_by_default,
@@ -206,10 +214,46 @@ pub async fn convene(
     let account_id = user.require(STAFF)?.id;
     let id = path.into_inner();
     let override_notice = form.override_notice.is_some();
-    let outcome = convocation::convene_and_send(&state, Some(account_id), id, override_notice)
+    let base_url = state.base_url.clone();
+    let outcome = state
+        .db
+        .run(move |conn| {
+            convocation::convene(conn, Some(account_id), id, override_notice, &base_url)
+        })
         .await
-        .map(|_| ());
+        .map(|_| state.outbox.wake());
     answer(&state, &user, lang, id, outcome, "convened", None).await
+}
+
+/// `POST /assemblies/{id}/outbox/{message}/resend`: a failed e-mail back
+/// in the outbox.
+pub async fn resend_mail(
+    state: web::Data<AppState>,
+    user: PageUser,
+    lang: Lang,
+    path: web::Path<(i64, i64)>,
+    form: web::Form<CsrfOnly>,
+) -> PageResult {
+    user.check_csrf(&form.csrf)?;
+    let account_id = user.require(STAFF)?.id;
+    let (id, message) = path.into_inner();
+    let outcome = state
+        .db
+        .run(move |conn| {
+            // The message must be one of this assembly's.
+            let ours = outbox::of_assembly(conn, id)?
+                .iter()
+                .any(|m| m.id == message);
+            if !ours {
+                return Err(AppError::not_found("message"));
+            }
+            outbox::resend(conn, Some(account_id), message).map(|_| ())
+        })
+        .await;
+    if outcome.is_ok() {
+        state.outbox.wake();
+    }
+    answer(&state, &user, lang, id, outcome, "mail_resent", None).await
 }
 
 pub async fn open(

@@ -22,7 +22,7 @@ use crate::db::models::resolution::{self, Resolution};
 use crate::domain::tally::Choice;
 use crate::error::AppError;
 use crate::services::voting::{self, Caster};
-use crate::services::{assemblies, convocation, secrets};
+use crate::services::{assemblies, secrets};
 use crate::web::AppState;
 use crate::web::handlers::assemblies::{refusal_text, refused_status};
 use crate::web::handlers::forms::page;
@@ -190,8 +190,8 @@ pub async fn cast(
     };
     match outcome {
         Ok((cast, r, whom, choice)) => {
-            if let Some(principal) = cast.principal {
-                convocation::tell_principal(&state, principal, caster.associate_id, r.id).await;
+            if cast.principal.is_some() {
+                state.outbox.wake();
             }
             let ballot = Ballot {
                 resolution: r,

@@ -141,6 +141,17 @@ pub fn verdict(lang: Lang, result: &Value) -> String {
     }
 }
 
+/// What an e-mail of the outbox is, by its template.
+pub fn mail_template(lang: Lang, template: &str) -> &'static str {
+    match template {
+        "convocation" => lang.tr("Convocation", "Convocation"),
+        "ballot_by_proxy" => lang.tr("Avis de vote par mandataire", "Proxy ballot notice"),
+        "login_link" => lang.tr("Lien de connexion", "Login link"),
+        "password_reset" => lang.tr("Nouveau mot de passe", "Password reset"),
+        _ => lang.tr("Courriel", "E-mail"),
+    }
+}
+
 /// The message after an action on an assembly (`?done=CODE`).
 pub fn flash(lang: Lang, done: Option<&str>) -> Markup {
     let text = match done {
@@ -148,8 +159,12 @@ pub fn flash(lang: Lang, done: Option<&str>) -> Markup {
         Some("bureau") => lang.tr("Bureau enregistré.", "Bureau saved."),
         Some("resolution") => lang.tr("Résolution ajoutée.", "Resolution added."),
         Some("convened") => lang.tr(
-            "Assemblée convoquée : les convocations sont parties.",
-            "Assembly convened: the convocations have been sent.",
+            "Assemblée convoquée : les convocations partent (l'envoi se poursuit en arrière-plan).",
+            "Assembly convened: the convocations are on their way (sending goes on in the background).",
+        ),
+        Some("mail_resent") => lang.tr(
+            "Le courriel est remis en file d'envoi.",
+            "The e-mail is queued to be sent again.",
         ),
         Some("opened") => lang.tr("Séance ouverte.", "Session opened."),
         Some("closed") => lang.tr("Séance close.", "Session closed."),

@@ -23,6 +23,9 @@ pub struct AssemblyPage {
     /// Convocations sent, and failed after retries.
     pub sent: usize,
     pub failed: usize,
+    /// E-mails of the assembly still in the outbox, and those given up.
+    pub waiting: usize,
+    pub undelivered: Vec<crate::services::outbox::MessageView>,
     pub cards: i64,
     pub weighted_default: bool,
     /// Register changes since the roll was frozen.
@@ -50,6 +53,7 @@ pub fn view(lang: Lang, user: &PageUser, data: &AssemblyPage, shown: &Shown) -> 
             (labels::refusal(shown.refusal.as_deref()))
             (details(lang, data))
             (roll_warning(lang, data))
+            (undelivered(lang, user, data))
             (links(lang, a))
             (actions(lang, user, a))
             @if let Some(q) = &data.quorum {
@@ -93,6 +97,9 @@ fn details(lang: Lang, data: &AssemblyPage) -> Markup {
                 dt { (lang.tr("Convoquée le", "Convened on")) }
                 dd {
                     (labels::when(lang, at)) " — " (data.sent) " " (lang.tr("convocation(s) envoyée(s)", "convocation(s) sent"))
+                    @if data.waiting > 0 {
+                        ", " (data.waiting) " " (lang.tr("courriel(s) en cours d'envoi", "e-mail(s) being sent"))
+                    }
                     @if data.failed > 0 {
                         ", " strong.error { (data.failed) " " (lang.tr("en échec", "failed")) }
                     }
@@ -116,6 +123,41 @@ fn details(lang: Lang, data: &AssemblyPage) -> Markup {
             @if data.cards > 0 {
                 dt { (lang.tr("Cartes de vote", "Voting cards")) }
                 dd { (data.cards) " " (lang.tr("émise(s)", "issued")) }
+            }
+        }
+    }
+}
+
+/// The e-mails given up after their retries, each with a button to send it
+/// again (once the address or the template is mended).
+fn undelivered(lang: Lang, user: &PageUser, data: &AssemblyPage) -> Markup {
+    html! {
+        @if !data.undelivered.is_empty() {
+            section aria-labelledby="undelivered-title" {
+                h2 #undelivered-title { (lang.tr("Courriels non remis", "E-mails not delivered")) }
+                table {
+                    thead { tr {
+                        th scope="col" { (lang.tr("Destinataire", "Recipient")) }
+                        th scope="col" { (lang.tr("Courriel", "E-mail")) }
+                        th scope="col" { (lang.tr("Motif", "Reason")) }
+                        th scope="col" { (lang.tr("Action", "Action")) }
+                    } }
+                    tbody {
+                        @for m in &data.undelivered {
+                            tr {
+                                th scope="row" { (m.to_name) " " span.muted { "<" (m.to_email) ">" } }
+                                td { (labels::mail_template(lang, &m.template)) }
+                                td { (m.last_error.as_deref().unwrap_or("—")) }
+                                td {
+                                    form method="post" action=(format!("/assemblies/{}/outbox/{}/resend", data.assembly.id, m.id)) {
+                                        (components::csrf(&user.csrf_token))
+                                        button type="submit" { (lang.tr("Renvoyer", "Send again")) }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
     }
