@@ -54,7 +54,9 @@ pub struct Ballot {
     pub choice: String,
     pub college_id: i64,
     pub associate_id: Option<i64>,
-    pub position: i64,
+    /// The place in the chain of a named ballot; none for a secret one,
+    /// whose chain is built at close in receipt order.
+    pub position: Option<i64>,
 }
 
 impl Resolution {
@@ -184,7 +186,7 @@ pub fn insert_ballot(
     choice: &str,
     college_id: i64,
     associate_id: Option<i64>,
-    position: i64,
+    position: Option<i64>,
 ) -> QueryResult<usize> {
     diesel::insert_into(ballots::table)
         .values((
@@ -199,13 +201,16 @@ pub fn insert_ballot(
         .execute(conn)
 }
 
-/// The ballots of a resolution in chain order.
+/// The ballots of a resolution in chain order: their position for a named
+/// resolution, the receipt order for a secret one (no position).
 pub fn ballots_of(conn: &mut DbConn, resolution_id: i64) -> QueryResult<Vec<Ballot>> {
-    ballots::table
+    let mut rows: Vec<Ballot> = ballots::table
         .filter(ballots::resolution_id.eq(resolution_id))
-        .order(ballots::position.asc())
         .select(Ballot::as_select())
-        .load(conn)
+        .load(conn)?;
+    // Sorted here, byte-wise: PostgreSQL would sort text by its locale.
+    rows.sort_by(|a, b| (a.position, &a.receipt).cmp(&(b.position, &b.receipt)));
+    Ok(rows)
 }
 
 /// `(college_id, choice, count)` of a resolution's ballots, counted by the database.
@@ -219,4 +224,91 @@ pub fn counts_of(conn: &mut DbConn, resolution_id: i64) -> QueryResult<Vec<(i64,
             diesel::dsl::count_star(),
         ))
         .load(conn)
+}
+
+/// Rewrites a closed secret resolution's participations and ballots so
+/// that the order they were written in is gone (docs/secret-ballot.md): in
+/// the caller's transaction, each table's rows of the resolution are copied
+/// whole to a temporary table (every column, so a column added later is
+/// carried too), deleted, and inserted back in key order — associate for
+/// participations, the random id for ballots. On PostgreSQL they then share
+/// one `xmin` and their `ctid`s follow the key; on SQLite the cells are
+/// written again in key order (`secure_delete` zeroes the old ones).
+/// [`scrub_storage`] finishes the job after the commit.
+pub fn rewrite_in_key_order(conn: &mut DbConn, resolution_id: i64) -> QueryResult<()> {
+    use diesel::connection::SimpleConnection;
+    // An i64 formatted into SQL: no text from outside reaches it.
+    let id = resolution_id;
+    // PostgreSQL drops the copies at commit; SQLite has no ON COMMIT DROP.
+    let sqlite = matches!(conn, DbConn::Sqlite(_));
+    let on_commit = if sqlite { "" } else { " ON COMMIT DROP" };
+    let mut sql = String::new();
+    for (table, key) in [("participations", "associate_id"), ("ballots", "id")] {
+        let copy = format!("scrutin_rewrite_{table}");
+        sql.push_str(&format!(
+            "CREATE TEMP TABLE {copy}{on_commit} AS SELECT * FROM {table} WHERE resolution_id = {id};
+             DELETE FROM {table} WHERE resolution_id = {id};
+             INSERT INTO {table} SELECT * FROM {copy} ORDER BY {key};\n"
+        ));
+        if sqlite {
+            sql.push_str(&format!("DROP TABLE {copy};\n"));
+        }
+    }
+    conn.batch_execute(&sql)
+}
+
+/// After a secret resolution's close is committed (never inside a
+/// transaction): leaves no trace of the order in which its rows were
+/// written anywhere in the storage.
+///
+/// SQLite: `VACUUM` rebuilds every b-tree — the tables and their indexes —
+/// in key order into fresh pages. Rewriting the rows (above) is not enough
+/// on its own: SQLite puts a new cell into the first free slot of its page
+/// that fits, and an index keeps its cells where they were first written,
+/// so within a page the cells' offsets would still follow the cast order.
+/// Then the WAL, which holds every page as it was written during the vote,
+/// is checkpointed and truncated to zero bytes. The cost: a copy of the
+/// whole file, during which other writers wait (readers do not).
+///
+/// PostgreSQL: `CLUSTER` on the primary key, for both tables. Plain
+/// `VACUUM` would leave the dead tuples' bytes in the pages' free space
+/// until overwritten (it only marks the space free) and the index tuples
+/// where they were first written; `VACUUM FULL` writes a new copy of the
+/// table and its indexes without dead tuples but keeps the heap's current
+/// order. `CLUSTER` is `VACUUM FULL` writing in key order, so the `ctid`s
+/// follow the key whatever free space the rows were inserted into; it keeps
+/// `xmin`. Its cost: an ACCESS EXCLUSIVE lock on each table while it is
+/// copied, so reads and ballots of other resolutions wait for it (a
+/// fraction of a second for a hundred thousand rows); `lock_timeout` keeps
+/// it from queueing everyone behind a long reader.
+pub fn scrub_storage(conn: &mut DbConn) -> QueryResult<()> {
+    use diesel::connection::SimpleConnection;
+    match conn {
+        DbConn::Sqlite(c) => {
+            c.batch_execute("VACUUM")?;
+            #[derive(QueryableByName)]
+            struct Checkpoint {
+                #[diesel(sql_type = diesel::sql_types::Integer)]
+                busy: i32,
+            }
+            let done: Checkpoint =
+                diesel::sql_query("PRAGMA wal_checkpoint(TRUNCATE)").get_result(c)?;
+            if done.busy != 0 {
+                tracing::warn!(
+                    "the WAL could not be truncated after a secret vote: a reader held it; it will be at the next checkpoint"
+                );
+            }
+            Ok(())
+        }
+        DbConn::Postgres(c) => {
+            c.batch_execute("SET lock_timeout = '10s'")?;
+            // One statement each: each table's lock is held only while it
+            // is copied.
+            let clustered = c
+                .batch_execute("CLUSTER participations USING participations_pkey")
+                .and_then(|_| c.batch_execute("CLUSTER ballots USING ballots_pkey"));
+            c.batch_execute("RESET lock_timeout")?;
+            clustered
+        }
+    }
 }
