@@ -475,7 +475,7 @@ pub fn close(conn: &mut DbConn, account_id: Option<i64>, id: i64) -> Result<Valu
             // The close stands; the rows are already in key order and
             // written by one transaction. Said loudly, for the operator.
             Err(e) => tracing::error!(
-                "secret resolution {id} is closed, but the storage could not be scrubbed ({e}): run VACUUM (SQLite) or CLUSTER participations, ballots (PostgreSQL)"
+                "secret resolution {id} is closed, but the storage could not be scrubbed ({e}): run VACUUM then PRAGMA wal_checkpoint(TRUNCATE)"
             ),
         }
     }

@@ -5,6 +5,8 @@
 //! open, an associate sees only the count.
 
 use std::collections::{HashMap, HashSet};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
 
 use diesel::prelude::*;
 use diesel::sql_types::{BigInt, Binary, Text};
@@ -14,7 +16,7 @@ use scrutin::db::{Db, DbUrl};
 use scrutin::services::{accounts, assemblies, attendance, import, voting};
 use serde_json::{Value, json};
 
-use crate::crash::{serve, url_of};
+use crate::crash::url_of;
 use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, replay_published};
 use crate::voting::{Vote, admit_many};
 
@@ -109,6 +111,7 @@ async fn a_closed_secret_vote_leaves_no_order_in_storage(app: TestApp) {
     let dir = tempfile::tempdir().expect("dir");
     let scene = prepare(&app.db());
     let (mut server, address) = serve(&url, dir.path());
+    let log = dir.path().join("server.log");
     let client = reqwest::Client::new();
     let r = scene.resolution;
     let admin: Value = client
@@ -192,10 +195,39 @@ async fn a_closed_secret_vote_leaves_no_order_in_storage(app: TestApp) {
         "all but the blank proxy, cast at close"
     );
 
+    // The server's log says whether the storage was scrubbed, and if not why.
+    let logged = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(
+        logged.contains(&format!("secret resolution {r}: storage scrubbed")),
+        "{logged}"
+    );
     match &app.db_url {
         DbUrl::Sqlite(path) => sqlite_storage(path, r, &scene, &receipts_in_cast_order),
         DbUrl::Postgres(url) => postgres_storage(url, r, &receipts_in_cast_order),
     }
+}
+
+/// The server in a process of its own, so that the test can stop it; its
+/// log in `dir/server.log`.
+fn serve(url: &str, dir: &std::path::Path) -> (Child, String) {
+    let log = std::fs::File::create(dir.join("server.log")).expect("a log file");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_scrutin"))
+        .arg("serve")
+        .env("DATABASE_URL", url)
+        .env("SCRUTIN_BIND", "127.0.0.1:0")
+        .env("SCRUTIN_MAIL_DIR", dir.join("mail"))
+        .env("RUST_LOG", "info")
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(log)
+        .spawn()
+        .expect("the server starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("its address");
+    let address = line.trim().trim_start_matches("listening on ").to_string();
+    (child, address)
 }
 
 /// SQLite: the file read as bytes, its b-trees walked by hand.

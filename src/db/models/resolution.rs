@@ -226,89 +226,85 @@ pub fn counts_of(conn: &mut DbConn, resolution_id: i64) -> QueryResult<Vec<(i64,
         .load(conn)
 }
 
-/// Rewrites a closed secret resolution's participations and ballots so
-/// that the order they were written in is gone (docs/secret-ballot.md): in
-/// the caller's transaction, each table's rows of the resolution are copied
-/// whole to a temporary table (every column, so a column added later is
-/// carried too), deleted, and inserted back in key order — associate for
-/// participations, the random id for ballots. On PostgreSQL they then share
-/// one `xmin` and their `ctid`s follow the key; on SQLite the cells are
-/// written again in key order (`secure_delete` zeroes the old ones).
-/// [`scrub_storage`] finishes the job after the commit.
+/// Rewrites a closed secret resolution's participations and ballots, in
+/// the caller's transaction, so that the order they were written in is gone
+/// (docs/secret-ballot.md). Rows are copied whole to a temporary table
+/// (every column, so a column added later is carried too), removed, and
+/// inserted back in key order — associate for participations, the random
+/// id for ballots.
+///
+/// SQLite: the resolution's rows only (`secure_delete` zeroes the old
+/// cells); [`scrub_storage`] then rebuilds the file after the commit.
+///
+/// PostgreSQL: both tables whole, through `TRUNCATE`, which gives each a
+/// new file and new indexes at commit. A `DELETE` would leave the old
+/// tuples dead in the pages, and `VACUUM` (even `VACUUM FULL` or `CLUSTER`)
+/// keeps a dead tuple as long as any snapshot of the server might still
+/// see it — under load, the old rows with the old `xmin`s survived it. After
+/// the commit the rows are all written by this one transaction (one
+/// `xmin`), their `ctid`s follow the key, no dead tuple exists and no
+/// vacuum is needed. The cost: the copy of both tables (all resolutions)
+/// at each secret close, under an ACCESS EXCLUSIVE lock held until the
+/// commit, so reads and ballots of those tables wait meanwhile; the lock is
+/// waited for 10 s at most (then the close fails and changes nothing).
 pub fn rewrite_in_key_order(conn: &mut DbConn, resolution_id: i64) -> QueryResult<()> {
     use diesel::connection::SimpleConnection;
     // An i64 formatted into SQL: no text from outside reaches it.
     let id = resolution_id;
-    // PostgreSQL drops the copies at commit; SQLite has no ON COMMIT DROP.
-    let sqlite = matches!(conn, DbConn::Sqlite(_));
-    let on_commit = if sqlite { "" } else { " ON COMMIT DROP" };
-    let mut sql = String::new();
-    for (table, key) in [("participations", "associate_id"), ("ballots", "id")] {
-        let copy = format!("scrutin_rewrite_{table}");
-        sql.push_str(&format!(
-            "CREATE TEMP TABLE {copy}{on_commit} AS SELECT * FROM {table} WHERE resolution_id = {id};
-             DELETE FROM {table} WHERE resolution_id = {id};
-             INSERT INTO {table} SELECT * FROM {copy} ORDER BY {key};\n"
-        ));
-        if sqlite {
-            sql.push_str(&format!("DROP TABLE {copy};\n"));
+    let sql = match conn {
+        DbConn::Sqlite(_) => {
+            let mut sql = String::new();
+            for (table, key) in [("participations", "associate_id"), ("ballots", "id")] {
+                let copy = format!("scrutin_rewrite_{table}");
+                sql.push_str(&format!(
+                    "CREATE TEMP TABLE {copy} AS SELECT * FROM {table} WHERE resolution_id = {id};
+                     DELETE FROM {table} WHERE resolution_id = {id};
+                     INSERT INTO {table} SELECT * FROM {copy} ORDER BY {key};
+                     DROP TABLE {copy};\n"
+                ));
+            }
+            sql
         }
-    }
+        // Dropped at commit; dropped first too, for a caller that closes
+        // several resolutions in one transaction (the demo).
+        DbConn::Postgres(_) => "SET LOCAL lock_timeout = '10s';
+             DROP TABLE IF EXISTS scrutin_rewrite_participations, scrutin_rewrite_ballots;
+             CREATE TEMP TABLE scrutin_rewrite_participations ON COMMIT DROP AS SELECT * FROM participations;
+             CREATE TEMP TABLE scrutin_rewrite_ballots ON COMMIT DROP AS SELECT * FROM ballots;
+             TRUNCATE participations, ballots;
+             INSERT INTO participations SELECT * FROM scrutin_rewrite_participations ORDER BY resolution_id, associate_id;
+             INSERT INTO ballots SELECT * FROM scrutin_rewrite_ballots ORDER BY id;"
+            .to_string(),
+    };
     conn.batch_execute(&sql)
 }
 
 /// After a secret resolution's close is committed (never inside a
-/// transaction): leaves no trace of the order in which its rows were
-/// written anywhere in the storage.
-///
-/// SQLite: `VACUUM` rebuilds every b-tree — the tables and their indexes —
-/// in key order into fresh pages. Rewriting the rows (above) is not enough
-/// on its own: SQLite puts a new cell into the first free slot of its page
-/// that fits, and an index keeps its cells where they were first written,
-/// so within a page the cells' offsets would still follow the cast order.
-/// Then the WAL, which holds every page as it was written during the vote,
-/// is checkpointed and truncated to zero bytes. The cost: a copy of the
-/// whole file, during which other writers wait (readers do not).
-///
-/// PostgreSQL: `CLUSTER` on the primary key, for both tables. Plain
-/// `VACUUM` would leave the dead tuples' bytes in the pages' free space
-/// until overwritten (it only marks the space free) and the index tuples
-/// where they were first written; `VACUUM FULL` writes a new copy of the
-/// table and its indexes without dead tuples but keeps the heap's current
-/// order. `CLUSTER` is `VACUUM FULL` writing in key order, so the `ctid`s
-/// follow the key whatever free space the rows were inserted into; it keeps
-/// `xmin`. Its cost: an ACCESS EXCLUSIVE lock on each table while it is
-/// copied, so reads and ballots of other resolutions wait for it (a
-/// fraction of a second for a hundred thousand rows); `lock_timeout` keeps
-/// it from queueing everyone behind a long reader.
+/// transaction), on SQLite: `VACUUM` rebuilds every b-tree — the tables and
+/// their indexes — in key order into fresh pages. Rewriting the rows (above)
+/// is not enough on its own: SQLite puts a new cell into the first free slot
+/// of its page that fits, and an index keeps its cells where they were first
+/// written, so within a page the cells' offsets would still follow the cast
+/// order. Then the WAL, which holds every page as it was written during the
+/// vote, is checkpointed and truncated to zero bytes. The cost: a copy of
+/// the whole file, during which other writers wait (readers do not).
+/// PostgreSQL needs nothing more: the rewrite left no dead tuple.
 pub fn scrub_storage(conn: &mut DbConn) -> QueryResult<()> {
     use diesel::connection::SimpleConnection;
-    match conn {
-        DbConn::Sqlite(c) => {
-            c.batch_execute("VACUUM")?;
-            #[derive(QueryableByName)]
-            struct Checkpoint {
-                #[diesel(sql_type = diesel::sql_types::Integer)]
-                busy: i32,
-            }
-            let done: Checkpoint =
-                diesel::sql_query("PRAGMA wal_checkpoint(TRUNCATE)").get_result(c)?;
-            if done.busy != 0 {
-                tracing::warn!(
-                    "the WAL could not be truncated after a secret vote: a reader held it; it will be at the next checkpoint"
-                );
-            }
-            Ok(())
-        }
-        DbConn::Postgres(c) => {
-            c.batch_execute("SET lock_timeout = '10s'")?;
-            // One statement each: each table's lock is held only while it
-            // is copied.
-            let clustered = c
-                .batch_execute("CLUSTER participations USING participations_pkey")
-                .and_then(|_| c.batch_execute("CLUSTER ballots USING ballots_pkey"));
-            c.batch_execute("RESET lock_timeout")?;
-            clustered
-        }
+    let DbConn::Sqlite(c) = conn else {
+        return Ok(());
+    };
+    c.batch_execute("VACUUM")?;
+    #[derive(QueryableByName)]
+    struct Checkpoint {
+        #[diesel(sql_type = diesel::sql_types::Integer)]
+        busy: i32,
     }
+    let done: Checkpoint = diesel::sql_query("PRAGMA wal_checkpoint(TRUNCATE)").get_result(c)?;
+    if done.busy != 0 {
+        tracing::warn!(
+            "the WAL could not be truncated after a secret vote: a reader held it; it will be at the next checkpoint"
+        );
+    }
+    Ok(())
 }
