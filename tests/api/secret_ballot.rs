@@ -205,6 +205,27 @@ async fn a_closed_secret_vote_leaves_no_order_in_storage(app: TestApp) {
         DbUrl::Sqlite(path) => sqlite_storage(path, r, &scene, &receipts_in_cast_order),
         DbUrl::Postgres(url) => postgres_storage(url, r, &receipts_in_cast_order),
     }
+
+    // The audit log: a line per postal form without its associate, and at
+    // close the forms entered, in key order.
+    let db = app.db();
+    let mut conn = db.get().expect("connection");
+    let history =
+        scrutin::db::models::audit::history(&mut conn, "resolution", r).expect("audit log");
+    let details = |action: &str| -> Vec<Value> {
+        history
+            .iter()
+            .filter(|e| e.action == action)
+            .map(|e| serde_json::from_str(&e.details).expect("JSON details"))
+            .collect()
+    };
+    assert_eq!(details("postal_ballot"), vec![json!({"secret": true}); 2]);
+    let mut postal = vec![scene.ids[34], scene.ids[35]];
+    postal.sort_unstable();
+    assert_eq!(
+        details("postal_ballots"),
+        vec![json!({ "associate_ids": postal })]
+    );
 }
 
 /// The server in a process of its own, so that the test can stop it; its
