@@ -104,9 +104,12 @@ impl DbUrl {
 /// WAL lets readers work while a ballot is written; `synchronous = FULL`
 /// makes every acknowledged commit survive a power cut, not only a crash of
 /// the process (NORMAL would lose the last commits on power loss), because an
-/// acknowledged ballot must never be lost.
+/// acknowledged ballot must never be lost. `secure_delete` zeroes what a
+/// delete frees, so the rows a secret vote rewrites at close leave no copy
+/// behind (docs/secret-ballot.md); nothing on the ballot path deletes.
 const SQLITE_PRAGMAS: &str = "PRAGMA journal_mode = WAL;
 PRAGMA synchronous = FULL;
+PRAGMA secure_delete = ON;
 PRAGMA foreign_keys = ON;
 PRAGMA busy_timeout = 5000;";
 
@@ -205,6 +208,16 @@ where
         models::setting::take_write_lock(conn)?;
         f(conn)
     })
+}
+
+/// Whether `conn` is inside a transaction (work that must run outside one,
+/// such as `VACUUM`, is then left to the caller that opened it).
+pub fn in_transaction(conn: &mut DbConn) -> bool {
+    use diesel::connection::{AnsiTransactionManager, TransactionManager};
+    let depth = on_backend!(conn, |c| {
+        AnsiTransactionManager::transaction_manager_status_mut(c).transaction_depth()
+    });
+    !matches!(depth, Ok(None))
 }
 
 fn connect_error(url: &DbUrl, e: diesel::ConnectionError) -> anyhow::Error {

@@ -198,7 +198,7 @@ diesel::table! {
         choice -> Text,
         college_id -> BigInt,
         associate_id -> Nullable<BigInt>,
-        position -> BigInt,
+        position -> Nullable<BigInt>,
     }
 }
 

@@ -54,14 +54,22 @@ pub fn record(
             )
         })?;
         let receipt = record_ballot(conn, &r, associate_id, voter.college_id, choice)?;
-        // Who was entered, never the choice: a secret ballot stays secret.
+        // Who was entered, never the choice. For a secret resolution, not
+        // even whose form: a line naming the associate would keep the time
+        // their ballot was cast; the close records, once, whose forms were
+        // entered (docs/secret-ballot.md).
+        let details = if r.secret {
+            json!({ "secret": true })
+        } else {
+            json!({ "associate_id": associate_id })
+        };
         audit::record(
             conn,
             account_id,
             "resolution",
             Some(r.id),
             "postal_ballot",
-            &json!({ "associate_id": associate_id }),
+            &details,
             now(),
         )?;
         Ok(receipt)

@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rand::seq::SliceRandom;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -47,7 +48,10 @@ pub struct ResolutionView {
     pub board_approved: bool,
     pub status: String,
     pub ballots: i64,
-    pub chain_head: String,
+    /// None for a secret resolution until it closes: its chain is built
+    /// at close (SECURITY.md, item 3).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chain_head: Option<String>,
 }
 
 impl From<&Resolution> for ResolutionView {
@@ -64,9 +68,17 @@ impl From<&Resolution> for ResolutionView {
             board_approved: r.board_approved,
             status: r.status.clone(),
             ballots: r.ballot_count,
-            chain_head: r.chain_head.clone(),
+            chain_head: published_head(r).map(str::to_string),
         }
     }
+}
+
+/// The chain head that may be shown now: a named resolution's at any time,
+/// a secret one's only once closed — during the vote a head that moves with
+/// each ballot would tell, with the receipts published at close, the choice
+/// cast at each moment.
+pub fn published_head(r: &Resolution) -> Option<&str> {
+    (!r.secret || r.status == "closed").then_some(r.chain_head.as_str())
 }
 
 pub fn majority_of(r: &Resolution) -> MajorityKind {
@@ -251,16 +263,21 @@ pub fn cast(
 }
 
 /// Casts several ballots in one transaction (group commit: one durable
-/// commit for the lot), each in its own savepoint so that a refused ballot
-/// leaves the others untouched. One answer per request, in order.
+/// commit for the lot). One answer per request, in the requests' order; the
+/// ballots are written in a random order, so that the order of arrival is
+/// not the order of the rows (docs/secret-ballot.md).
 pub fn cast_batch(
     conn: &mut DbConn,
     requests: &[BallotRequest],
 ) -> Result<Vec<Result<Cast, AppError>>, AppError> {
+    let mut order: Vec<usize> = (0..requests.len()).collect();
+    order.shuffle(&mut rand::rng());
     write_transaction(conn, |conn| {
         let mut open: HashMap<i64, (Resolution, ChainState, bool)> = HashMap::new();
-        let mut answers = Vec::with_capacity(requests.len());
-        for request in requests {
+        let mut answers: Vec<Option<Result<Cast, AppError>>> =
+            requests.iter().map(|_| None).collect();
+        for &i in &order {
+            let request = &requests[i];
             if let std::collections::hash_map::Entry::Vacant(slot) =
                 open.entry(request.resolution_id)
             {
@@ -273,7 +290,7 @@ pub fn cast_batch(
                         slot.insert((r, chain, false));
                     }
                     None => {
-                        answers.push(Err(AppError::not_found("resolution")));
+                        answers[i] = Some(Err(AppError::not_found("resolution")));
                         continue;
                     }
                 }
@@ -288,9 +305,9 @@ pub fn cast_batch(
                 Ok((cast, next)) => {
                     *chain = next;
                     *touched = true;
-                    answers.push(Ok(cast));
+                    answers[i] = Some(Ok(cast));
                 }
-                Err(e) if e.status.is_client_error() => answers.push(Err(e)),
+                Err(e) if e.status.is_client_error() => answers[i] = Some(Err(e)),
                 Err(e) => return Err(e),
             }
         }
@@ -299,7 +316,16 @@ pub fn cast_batch(
                 Resolution::advance(conn, *id, &chain.head, chain.count)?;
             }
         }
-        Ok(answers)
+        Ok(answers
+            .into_iter()
+            .map(|answer| {
+                answer.unwrap_or_else(|| {
+                    Err(AppError::internal(anyhow::anyhow!(
+                        "no answer for a ballot"
+                    )))
+                })
+            })
+            .collect())
     })
 }
 
@@ -366,10 +392,11 @@ fn cast_one(
     ))
 }
 
-/// Writes participation and ballot, and extends the chain (the caller
-/// stores the new head). The participation's primary key refuses a second
-/// ballot for the same associate whatever the path (in person, proxy, card).
-/// Refusals happen before the first write.
+/// Writes participation and ballot, and extends a named resolution's chain
+/// (the caller stores the new head); a secret ballot gets no position and
+/// leaves the chain alone until the close builds it. The participation's
+/// primary key refuses a second ballot for the same associate whatever the
+/// path (in person, proxy, card). Refusals happen before the first write.
 fn write_ballot(
     conn: &mut DbConn,
     r: &Resolution,
@@ -392,8 +419,12 @@ fn write_ballot(
     }
     let receipt = hex::encode(rand::random::<[u8; 16]>());
     let ballot_id = hex::encode(rand::random::<[u8; 16]>());
-    let next = chain::extend(head, &receipt, choice, college_id);
-    let named = if r.secret { None } else { Some(principal) };
+    let (next, named, position) = if r.secret {
+        (head.to_string(), None, None)
+    } else {
+        let next = chain::extend(head, &receipt, choice, college_id);
+        (next, Some(principal), Some(position))
+    };
     resolution::insert_ballot(
         conn,
         &ballot_id,
@@ -431,8 +462,35 @@ pub(crate) fn record_ballot(
 }
 
 /// Closes a resolution: blank proxies vote with the board (RULES E12), then
-/// the result is computed by the domain's tally and frozen.
+/// the result is computed by the domain's tally and frozen. A secret
+/// resolution's chain is built now, over its receipts in receipt order, and
+/// its rows are rewritten so that nothing stored keeps the order they were
+/// cast in (docs/secret-ballot.md); once committed, the storage is scrubbed
+/// (when the caller holds no transaction of its own: the demo's does it).
 pub fn close(conn: &mut DbConn, account_id: Option<i64>, id: i64) -> Result<Value, AppError> {
+    let (result, secret) = close_in_transaction(conn, account_id, id)?;
+    if secret && !crate::db::in_transaction(conn) {
+        let started = std::time::Instant::now();
+        match resolution::scrub_storage(conn) {
+            Ok(()) => tracing::info!(
+                "secret resolution {id}: storage scrubbed in {} ms",
+                started.elapsed().as_millis()
+            ),
+            // The close stands; the rows are already in key order and
+            // written by one transaction. Said loudly, for the operator.
+            Err(e) => tracing::error!(
+                "secret resolution {id} is closed, but the storage could not be scrubbed ({e}): run VACUUM then PRAGMA wal_checkpoint(TRUNCATE)"
+            ),
+        }
+    }
+    Ok(result)
+}
+
+fn close_in_transaction(
+    conn: &mut DbConn,
+    account_id: Option<i64>,
+    id: i64,
+) -> Result<(Value, bool), AppError> {
     write_transaction(conn, |conn| {
         let r = find(conn, id)?;
         if r.status != "open" {
@@ -452,7 +510,41 @@ pub fn close(conn: &mut DbConn, account_id: Option<i64>, id: i64) -> Result<Valu
                 record_ballot(conn, &r, blank.associate_id, voter.college_id, board_line)?;
             }
         }
-        let current = find(conn, id)?;
+        let mut current = find(conn, id)?;
+        if current.secret {
+            // The chain proves the published list, and nothing about time.
+            let ballots = resolution::ballots_of(conn, id)?;
+            current.chain_head = chain::replay(
+                id,
+                ballots.iter().filter_map(|b| {
+                    Choice::parse(&b.choice)
+                        .ok()
+                        .map(|choice| (b.receipt.as_str(), choice, b.college_id))
+                }),
+            );
+            current.ballot_count = ballots.len() as i64;
+            let postal = Attendance::of_assembly(conn, r.assembly_id)?
+                .into_iter()
+                .filter(|x| x.mode == "correspondence")
+                .map(|x| x.associate_id)
+                .collect::<Vec<i64>>();
+            let mut entered = resolution::participants(conn, id)?;
+            entered.retain(|a| postal.contains(a));
+            entered.sort_unstable();
+            if !entered.is_empty() {
+                // Whose postal forms were entered, once and in key order: a
+                // line per form would keep the time of each.
+                audit::record(
+                    conn,
+                    account_id,
+                    "resolution",
+                    Some(id),
+                    "postal_ballots",
+                    &json!({ "associate_ids": entered }),
+                    now(),
+                )?;
+            }
+        }
         let result = compute_result(conn, &current, "closed")?;
         Resolution::mark_closed(
             conn,
@@ -462,6 +554,9 @@ pub fn close(conn: &mut DbConn, account_id: Option<i64>, id: i64) -> Result<Valu
             current.ballot_count,
             &result.to_string(),
         )?;
+        if current.secret {
+            resolution::rewrite_in_key_order(conn, id)?;
+        }
         audit::record(
             conn,
             account_id,
@@ -471,7 +566,7 @@ pub fn close(conn: &mut DbConn, account_id: Option<i64>, id: i64) -> Result<Valu
             &result,
             now(),
         )?;
-        Ok(result)
+        Ok((result, current.secret))
     })
 }
 
@@ -560,10 +655,16 @@ pub fn result(conn: &mut DbConn, id: i64) -> Result<Value, AppError> {
         ("closed", Some(frozen)) => {
             serde_json::from_str(frozen).map_err(|e| AppError::internal(e.into()))
         }
-        _ => Ok(json!({
-            "resolution_id": r.id, "status": r.status, "weighted": r.weighted,
-            "counts": {"ballots": r.ballot_count}, "chain_head": r.chain_head,
-        })),
+        _ => {
+            let mut progress = json!({
+                "resolution_id": r.id, "status": r.status, "weighted": r.weighted,
+                "counts": {"ballots": r.ballot_count},
+            });
+            if let Some(head) = published_head(&r) {
+                progress["chain_head"] = json!(head);
+            }
+            Ok(progress)
+        }
     }
 }
 
@@ -577,12 +678,10 @@ pub fn receipts(conn: &mut DbConn, id: i64) -> Result<Value, AppError> {
             "Receipts are published when the resolution closes.",
         ));
     }
-    let mut ballots = resolution::ballots_of(conn, id)?;
+    // In chain order: the cast order of a named resolution, the receipt
+    // order of a secret one (its chain was built at close in that order).
+    let ballots = resolution::ballots_of(conn, id)?;
     let chain_order: Vec<Value> = ballots.iter().map(|b| json!(b.receipt)).collect();
-    // Published in receipt order, not cast order, for a secret ballot.
-    if r.secret {
-        ballots.sort_by(|a, b| a.receipt.cmp(&b.receipt));
-    }
     let list: Vec<Value> = ballots
         .iter()
         .map(|b| {
@@ -594,11 +693,7 @@ pub fn receipts(conn: &mut DbConn, id: i64) -> Result<Value, AppError> {
             v
         })
         .collect();
-    let mut body = json!({"receipts": list, "chain_head": r.chain_head});
-    if !r.secret {
-        body["chain_order"] = json!(chain_order);
-    }
-    Ok(body)
+    Ok(json!({"receipts": list, "chain_head": r.chain_head, "chain_order": chain_order}))
 }
 
 #[derive(Serialize, Clone, Debug)]

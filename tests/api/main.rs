@@ -32,6 +32,7 @@ mod register;
 mod register_documents;
 mod register_pages;
 mod schema;
+mod secret_ballot;
 mod security_routes;
 mod trusted_proxies;
 mod two_processes;

@@ -63,9 +63,11 @@ pub fn files(
                 json_text(&receipts)?.into_bytes(),
             ));
         }
+        // A secret resolution's chain exists once it is closed.
+        let head = voting::published_head(&r).unwrap_or("-");
         heads.push_str(&format!(
-            "resolution {} (id {}, {}): {}\n",
-            r.number, r.id, r.status, r.chain_head
+            "resolution {} (id {}, {}): {head}\n",
+            r.number, r.id, r.status
         ));
     }
     out.push(("chain-heads.txt".into(), heads.into_bytes()));

@@ -252,7 +252,7 @@ archived_tables! {
         choice: String,
         college_id: i64,
         associate_id: Option<i64>,
-        position: i64,
+        position: Option<i64>,
     }
     voting_tokens [token_hash] {
         token_hash: String,

@@ -69,7 +69,7 @@ pub fn live_state(conn: &mut DbConn, id: i64) -> Result<Live, AppError> {
             status: r.status.clone(),
             ballots: r.ballot_count,
             may_vote,
-            chain_head: r.chain_head.clone(),
+            chain_head: crate::services::voting::published_head(r).map(str::to_string),
             result: r
                 .result
                 .as_deref()

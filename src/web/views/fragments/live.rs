@@ -24,7 +24,8 @@ pub struct LiveResolution {
     pub ballots: i64,
     /// Ballots that may be cast now: the attending and the proxies they hold.
     pub may_vote: u64,
-    pub chain_head: String,
+    /// None for a secret resolution until it closes.
+    pub chain_head: Option<String>,
     pub result: Option<Value>,
 }
 
@@ -54,9 +55,11 @@ pub fn view(lang: Lang, live: &Live) -> Markup {
                     @if let Some(res) = &r.result {
                         (result::bars(lang, res))
                     }
-                    p.chain {
-                        (lang.tr("Empreinte de la chaîne des bulletins", "Ballot chain head")) " : "
-                        code { (r.chain_head.get(..16).unwrap_or(&r.chain_head)) }
+                    @if let Some(head) = &r.chain_head {
+                        p.chain {
+                            (lang.tr("Empreinte de la chaîne des bulletins", "Ballot chain head")) " : "
+                            code { (head.get(..16).unwrap_or(head)) }
+                        }
                     }
                 }
             }
