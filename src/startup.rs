@@ -41,7 +41,7 @@ impl Application {
             anyhow::bail!("{problem}: fix the template or remove the override");
         }
         let mailer = Mailer::from_config(&config)?;
-        let ballots = BallotWriter::start(db.clone());
+        let ballots = BallotWriter::start(db.clone(), config.test_ballot_writer_panics);
         let live = crate::services::live_changes::LiveChanges::start(db.url());
         let state = web::Data::new(AppState {
             ballots,

@@ -35,3 +35,4 @@ mod security_routes;
 mod trusted_proxies;
 mod two_processes;
 mod voting;
+mod writer_supervision;
