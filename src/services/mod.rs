@@ -15,6 +15,7 @@ pub mod login_limit;
 pub mod login_links;
 pub mod minutes;
 pub mod moving;
+pub mod own_ballots;
 pub mod postal;
 pub mod register_documents;
 pub mod secrets;

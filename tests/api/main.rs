@@ -23,6 +23,7 @@ mod mail;
 mod minutes;
 mod minutes_pages;
 mod moving;
+mod own_ballots;
 mod pages;
 mod pg_fault;
 mod postal;
