@@ -87,14 +87,14 @@ pub fn check(
 /// when the limits allow the attempt, it is recorded as a failure at once,
 /// so that the next attempt counts it even while this password is being
 /// checked. The caller checks the password only on `Allowed`, and calls
-/// [`succeeded`] if it is right; a wrong one needs nothing more.
-pub fn reserve(
-    conn: &mut DbConn,
-    email: &str,
-    address: &str,
-    now: NaiveDateTime,
-) -> Result<Verdict, AppError> {
+/// [`succeeded`] if it is right; a wrong one needs nothing more. The
+/// instant is read once the lock is held, so that the attempts' instants
+/// follow the order they were counted in (an attempt that waited for the
+/// lock would otherwise date from before the failure that locked it, and
+/// log its refusal as the lockout's first).
+pub fn reserve(conn: &mut DbConn, email: &str, address: &str) -> Result<Verdict, AppError> {
     write_transaction(conn, |conn| {
+        let now = crate::db::now();
         let verdict = check(conn, email, address, now)?;
         if let Verdict::Allowed = verdict {
             failed(conn, email, address, now)?;
