@@ -20,6 +20,9 @@ pub struct Config {
     pub templates_dir: Option<PathBuf>,
     /// `SCRUTIN_TRUSTED_PROXIES`: whose `X-Forwarded-For` is believed.
     pub trusted_proxies: TrustedProxies,
+    /// `SCRUTIN_TEST_BALLOT_WRITER_PANICS`: a test hook, 0 unless set: the
+    /// ballot writer's first N batches panic (see `services::ballot_writer`).
+    pub test_ballot_writer_panics: u32,
 }
 
 impl std::fmt::Debug for Config {
@@ -81,6 +84,12 @@ impl Config {
         });
         let trusted_proxies =
             TrustedProxies::parse(&var("SCRUTIN_TRUSTED_PROXIES").unwrap_or_default())?;
+        let test_ballot_writer_panics = match var("SCRUTIN_TEST_BALLOT_WRITER_PANICS") {
+            None => 0,
+            Some(n) => n.trim().parse().map_err(|_| {
+                format!("SCRUTIN_TEST_BALLOT_WRITER_PANICS `{n}` is not a count: leave it unset (it is a test setting)")
+            })?,
+        };
         Ok(Config {
             database,
             bind,
@@ -93,6 +102,7 @@ impl Config {
             mail_from: var("SCRUTIN_MAIL_FROM").unwrap_or_else(|| "scrutin@localhost".into()),
             templates_dir,
             trusted_proxies,
+            test_ballot_writer_panics,
         })
     }
 }

@@ -43,7 +43,7 @@ impl Application {
         }
         let mailer = Mailer::from_config(&config)?;
         let outbox = Outbox::start(db.clone(), mailer.clone(), templates.clone());
-        let ballots = BallotWriter::start(db.clone());
+        let ballots = BallotWriter::start(db.clone(), config.test_ballot_writer_panics);
         let live = crate::services::live_changes::LiveChanges::start(db.url());
         let state = web::Data::new(AppState {
             ballots,

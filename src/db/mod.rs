@@ -132,8 +132,13 @@ impl ManageConnection for Manager {
             .map_err(r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut DbConn) -> bool {
-        false
+    /// A connection given back while its thread panics (e.g. in the middle
+    /// of a ballot batch), or with a transaction still open, is closed
+    /// rather than reused: closing it rolls its transaction back and
+    /// releases the write lock. (diesel's own manager does the same.)
+    fn has_broken(&self, conn: &mut DbConn) -> bool {
+        use diesel::r2d2::R2D2Connection;
+        std::thread::panicking() || conn.is_broken()
     }
 }
 

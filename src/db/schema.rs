@@ -187,6 +187,8 @@ diesel::table! {
     participations (resolution_id, associate_id) {
         resolution_id -> BigInt,
         associate_id -> BigInt,
+        cast_by -> Nullable<BigInt>,
+        cast_via -> Nullable<Text>,
     }
 }
 

@@ -169,9 +169,10 @@ pub async fn verify_login(
     let password = password.to_string();
     let address = address.to_string();
     db.run(move |conn| {
-        let now = now();
+        // Counted and reserved in one transaction: at most the limit of
+        // passwords are checked, however many attempts arrive at once.
         if let login_limit::Verdict::Refused { error, first } =
-            login_limit::check(conn, &email, &address, now)?
+            login_limit::reserve(conn, &email, &address)?
         {
             if first {
                 let known = Account::by_email(conn, &email)?.map(|a| a.id);
@@ -205,7 +206,7 @@ pub async fn verify_login(
                 Ok(a)
             }
             _ => {
-                login_limit::failed(conn, &email, &address, now)?;
+                // The failure was recorded by `reserve`.
                 // The e-mail typed is not logged: it is the account when
                 // known, and may be a mistyped password otherwise.
                 auth_log::record(

@@ -5,11 +5,19 @@
 //! the window. The failures live in the database, so every process of the
 //! instance counts the same ones. Only the first refusal of a lockout goes
 //! to the audit log (`first_refusal`).
+//!
+//! Counting and checking are one step: [`reserve`] counts the failures and,
+//! when the attempt is allowed, records it as a failure in the same write
+//! transaction, before the password is checked. Concurrent attempts thus
+//! queue on the write lock, each sees the reservations of those before it,
+//! and at most `MAX_PER_EMAIL` passwords of an e-mail are ever checked in a
+//! window, however many arrive at once. A success then forgets the e-mail's
+//! failures, its own reservation included.
 
 use chrono::{Duration, NaiveDateTime};
 
-use crate::db::DbConn;
 use crate::db::models::{login_attempt, login_refusal};
+use crate::db::{DbConn, write_transaction};
 use crate::error::AppError;
 
 pub const WINDOW: Duration = Duration::minutes(15);
@@ -72,6 +80,27 @@ pub fn check(
         retry,
     );
     Ok(Verdict::Refused { error, first })
+}
+
+/// Counts and reserves in one write transaction (SQLite's write lock,
+/// PostgreSQL's lock on the write-lock row, see `db::write_transaction`):
+/// when the limits allow the attempt, it is recorded as a failure at once,
+/// so that the next attempt counts it even while this password is being
+/// checked. The caller checks the password only on `Allowed`, and calls
+/// [`succeeded`] if it is right; a wrong one needs nothing more. The
+/// instant is read once the lock is held, so that the attempts' instants
+/// follow the order they were counted in (an attempt that waited for the
+/// lock would otherwise date from before the failure that locked it, and
+/// log its refusal as the lockout's first).
+pub fn reserve(conn: &mut DbConn, email: &str, address: &str) -> Result<Verdict, AppError> {
+    write_transaction(conn, |conn| {
+        let now = crate::db::now();
+        let verdict = check(conn, email, address, now)?;
+        if let Verdict::Allowed = verdict {
+            failed(conn, email, address, now)?;
+        }
+        Ok(verdict)
+    })
 }
 
 /// Whether this is the first refusal of `key` (an e-mail or an address)

@@ -16,6 +16,7 @@ pub mod login_links;
 pub mod minutes;
 pub mod moving;
 pub mod outbox;
+pub mod own_ballots;
 pub mod postal;
 pub mod register_documents;
 pub mod secrets;

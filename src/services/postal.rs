@@ -15,7 +15,7 @@ use crate::db::models::resolution;
 use crate::db::{DbConn, now, write_transaction};
 use crate::domain::tally::Choice;
 use crate::error::AppError;
-use crate::services::voting::{self, record_ballot};
+use crate::services::voting::{self, CastVia, record_ballot};
 
 /// An associate voting by correspondence whose form is not entered yet.
 #[derive(Serialize, Clone, Debug)]
@@ -53,7 +53,14 @@ pub fn record(
                 "This associate is not on the assembly's roll.",
             )
         })?;
-        let receipt = record_ballot(conn, &r, associate_id, voter.college_id, choice)?;
+        let receipt = record_ballot(
+            conn,
+            &r,
+            associate_id,
+            CastVia::Postal,
+            voter.college_id,
+            choice,
+        )?;
         // Who was entered, never the choice. For a secret resolution, not
         // even whose form: a line naming the associate would keep the time
         // their ballot was cast; the close records, once, whose forms were

@@ -219,6 +219,48 @@ pub struct Caster {
     pub only_assembly: Option<i64>,
 }
 
+/// How a ballot was cast, kept with the participation (never with the
+/// ballot): an associate's account, a voting card or link, a postal form
+/// entered by the secretary, a blank proxy voted with the board at close.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CastVia {
+    Account,
+    Card,
+    Postal,
+    BlankProxy,
+}
+
+impl CastVia {
+    pub fn code(self) -> &'static str {
+        match self {
+            CastVia::Account => "account",
+            CastVia::Card => "card",
+            CastVia::Postal => "postal",
+            CastVia::BlankProxy => "blank_proxy",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<CastVia> {
+        [
+            CastVia::Account,
+            CastVia::Card,
+            CastVia::Postal,
+            CastVia::BlankProxy,
+        ]
+        .into_iter()
+        .find(|v| v.code() == code)
+    }
+
+    /// Who the participation names as caster: an associate for a ballot
+    /// cast through an account or a card, nobody for the other two.
+    fn caster(self, associate_id: i64) -> Option<i64> {
+        match self {
+            CastVia::Account | CastVia::Card => Some(associate_id),
+            CastVia::Postal | CastVia::BlankProxy => None,
+        }
+    }
+}
+
 pub struct Cast {
     pub receipt: String,
     /// Set when the ballot was cast by a proxy holder: whom to tell.
@@ -366,12 +408,18 @@ fn cast_one(
         ));
     }
     let voter = Voter::find(conn, r.assembly_id, principal)?.ok_or_else(AppError::forbidden)?;
+    // A voting card or link is bound to an assembly; an account's token is not.
+    let via = if caster.only_assembly.is_some() {
+        CastVia::Card
+    } else {
+        CastVia::Account
+    };
     let (receipt, head) = write_ballot(
         conn,
         r,
         &chain.head,
         chain.count + 1,
-        principal,
+        (principal, via.caster(caster.associate_id), via),
         voter.college_id,
         request.choice,
     )?;
@@ -397,15 +445,18 @@ fn cast_one(
 /// leaves the chain alone until the close builds it. The participation's
 /// primary key refuses a second ballot for the same associate whatever the
 /// path (in person, proxy, card). Refusals happen before the first write.
+/// `who` is the principal, the associate who cast it (if any) and how: kept
+/// with the participation only.
 fn write_ballot(
     conn: &mut DbConn,
     r: &Resolution,
     head: &str,
     position: i64,
-    principal: i64,
+    who: (i64, Option<i64>, CastVia),
     college_id: i64,
     choice: Choice,
 ) -> Result<(String, String), AppError> {
+    let (principal, cast_by, via) = who;
     let already = || {
         AppError::conflict(
             "already_voted",
@@ -414,7 +465,7 @@ fn write_ballot(
     };
     // The primary key decides, in the same statement: no race, no
     // failed statement that would abort a PostgreSQL transaction.
-    if resolution::insert_participation(conn, r.id, principal)? == 0 {
+    if resolution::insert_participation(conn, r.id, principal, cast_by, via.code())? == 0 {
         return Err(already());
     }
     let receipt = hex::encode(rand::random::<[u8; 16]>());
@@ -438,11 +489,13 @@ fn write_ballot(
     Ok((receipt, next))
 }
 
-/// One ballot outside a batch (the blank proxies at closing).
+/// One ballot outside a batch, cast by nobody in particular: the blank
+/// proxies at closing, a postal form entered by the secretary.
 pub(crate) fn record_ballot(
     conn: &mut DbConn,
     r: &Resolution,
     principal: i64,
+    via: CastVia,
     college_id: i64,
     choice: Choice,
 ) -> Result<String, AppError> {
@@ -453,7 +506,7 @@ pub(crate) fn record_ballot(
         r,
         &current.chain_head,
         position,
-        principal,
+        (principal, via.caster(principal), via),
         college_id,
         choice,
     )?;
@@ -507,7 +560,14 @@ fn close_in_transaction(
             if let Some(voter) = Voter::find(conn, r.assembly_id, blank.associate_id)?
                 && !resolution::has_participated(conn, r.id, blank.associate_id)?
             {
-                record_ballot(conn, &r, blank.associate_id, voter.college_id, board_line)?;
+                record_ballot(
+                    conn,
+                    &r,
+                    blank.associate_id,
+                    CastVia::BlankProxy,
+                    voter.college_id,
+                    board_line,
+                )?;
             }
         }
         let mut current = find(conn, id)?;
@@ -772,7 +832,7 @@ fn issue_tokens(
                 ));
             }
             // A card reissued (lost, or left on a table) stops the old one.
-            crate::db::models::assembly::revoke_voting_tokens(
+            let replaced = crate::db::models::assembly::revoke_voting_tokens(
                 conn,
                 assembly_id,
                 associate_id,
@@ -788,21 +848,23 @@ fn issue_tokens(
                 account_id,
                 now(),
             )?;
+            // One audit row per card, in the associate's history: a card
+            // used by someone else can be traced to its issue.
+            audit::record(
+                conn,
+                account_id,
+                "associate",
+                Some(associate_id),
+                "voting_card_issued",
+                &json!({"assembly_id": assembly_id, "purpose": purpose, "replaced": replaced}),
+                now(),
+            )?;
             cards.push(Card {
                 associate_id,
                 url: format!("{base_url}/vote/{token}"),
                 token,
             });
         }
-        audit::record(
-            conn,
-            account_id,
-            "assembly",
-            Some(assembly_id),
-            "voting_cards",
-            &json!({"issued": cards.len(), "purpose": purpose}),
-            now(),
-        )?;
         Ok(cards)
     })
 }

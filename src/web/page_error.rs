@@ -51,8 +51,11 @@ impl ResponseError for PageError {
                 p { a href="/dashboard" { "Tableau de bord" } " · " a href="/" { "Accueil" } }
             },
         );
-        HttpResponse::build(self.0.status)
-            .content_type("text/html; charset=utf-8")
+        let mut res = HttpResponse::build(self.0.status);
+        if let Some(seconds) = self.0.retry_after() {
+            res.insert_header((actix_web::http::header::RETRY_AFTER, seconds.to_string()));
+        }
+        res.content_type("text/html; charset=utf-8")
             .body(body.into_string())
     }
 }

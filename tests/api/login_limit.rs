@@ -13,6 +13,7 @@ both_backends!(
     ten_failures_lock_the_email_until_the_window_passes,
     fifty_failures_lock_the_address,
     a_flood_of_refused_logins_writes_one_audit_row,
+    thirty_concurrent_failures_check_ten_passwords,
 );
 
 async fn api_login(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
@@ -229,4 +230,51 @@ async fn a_flood_of_refused_logins_writes_one_audit_row(app: TestApp) {
         assert_eq!(ask().await, 429);
     }
     assert_eq!(audit_rows(&app, "login_link_request_refused"), 1);
+}
+
+/// Issue #11: the limiter counts and reserves in one transaction. Thirty
+/// wrong passwords sent at once for one e-mail: ten are checked (401, one
+/// `password_login_failed` row each), twenty refused by the limiter (429)
+/// before any check; then the right password is refused too.
+async fn thirty_concurrent_failures_check_ten_passwords(app: TestApp) {
+    app.create_admin();
+    let url = app.url("/api/v1/auth/login");
+    let mut tasks = Vec::new();
+    for _ in 0..30 {
+        let (client, url) = (app.client.clone(), url.clone());
+        tasks.push(tokio::spawn(async move {
+            client
+                .post(url)
+                .json(&json!({"email": ADMIN_EMAIL, "password": "wrong password!"}))
+                .send()
+                .await
+                .expect("login")
+                .status()
+                .as_u16()
+        }));
+    }
+    let mut statuses = Vec::new();
+    for task in tasks {
+        statuses.push(task.await.expect("a request"));
+    }
+    let checked = statuses.iter().filter(|s| **s == 401).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!(checked + refused, 30, "{statuses:?}");
+    assert_eq!(checked, 10, "{statuses:?}");
+    assert_eq!(refused, 20);
+    // Only the checked ones were logged as failures, and counted.
+    assert_eq!(audit_rows(&app, "password_login_failed"), 10);
+    assert_eq!(audit_rows(&app, "password_login_refused"), 1);
+    let counted: i64 = {
+        let db = app.db();
+        let mut conn = db.get().expect("connection");
+        login_attempts::table
+            .count()
+            .get_result(&mut conn)
+            .expect("count")
+    };
+    assert_eq!(counted, 10);
+    // Locked: the right password is refused before it is checked.
+    locked_out(api_login(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await).await;
+    assert_eq!(audit_rows(&app, "password_login"), 0);
 }

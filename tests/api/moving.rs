@@ -370,6 +370,14 @@ async fn move_to(
     );
     let (_, after) = export(&target, dir, "after.json");
     assert_same_rows(&before, &after);
+    // Who cast each ballot moves with its participation.
+    let participations = after["tables"]["participations"].as_array().expect("rows");
+    assert!(!participations.is_empty());
+    for p in participations {
+        assert!(p["cast_via"].is_string(), "cast_via moved: {p}");
+        assert!(p.get("cast_by").is_some(), "cast_by moved: {p}");
+    }
+    assert!(participations.iter().any(|p| p["cast_by"].is_i64()));
     spawn_app_on(target, guard).await
 }
 

@@ -41,6 +41,7 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("POST", "/api/v1/auth/login", EVERYONE),
     ("POST", "/api/v1/auth/logout", LOGGED_IN),
     ("GET", "/api/v1/me", LOGGED_IN),
+    ("GET", "/api/v1/me/ballots", ASSOCIATES),
     ("GET", "/api/v1/cooperative", LOGGED_IN),
     ("PUT", "/api/v1/cooperative", ADMIN),
     ("GET", "/api/v1/colleges", LOGGED_IN),

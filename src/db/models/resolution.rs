@@ -142,21 +142,114 @@ impl Resolution {
     }
 }
 
-/// Records that an associate took part: 1, or 0 if they already had (the
-/// primary key refuses a second time).
+/// Records that an associate took part, and who cast their ballot (the
+/// caster's associate id, `None` for a blank proxy or a postal form) and
+/// how: 1, or 0 if they already had (the primary key refuses a second
+/// time). Never the receipt nor the choice: for a secret resolution nothing
+/// links the participation to its ballot.
 pub fn insert_participation(
     conn: &mut DbConn,
     resolution_id: i64,
     associate_id: i64,
+    cast_by: Option<i64>,
+    cast_via: &str,
 ) -> QueryResult<usize> {
     let values = (
         participations::resolution_id.eq(resolution_id),
         participations::associate_id.eq(associate_id),
+        participations::cast_by.eq(cast_by),
+        participations::cast_via.eq(cast_via),
     );
     on_backend!(conn, |c| diesel::insert_into(participations::table)
         .values(values)
         .on_conflict_do_nothing()
         .execute(c))
+}
+
+/// One participation of an associate, with its resolution and assembly:
+/// what `GET /api/v1/me/ballots` lists.
+#[derive(Clone, Debug)]
+pub struct OwnParticipation {
+    pub assembly_id: i64,
+    pub assembly_title: String,
+    pub assembly_starts_at: NaiveDateTime,
+    pub resolution_id: i64,
+    pub number: i64,
+    pub title: String,
+    pub secret: bool,
+    pub status: String,
+    pub cast_by: Option<i64>,
+    pub cast_via: Option<String>,
+}
+
+/// Every resolution an associate took part in (whoever cast the ballot),
+/// newest assembly first, then by resolution number.
+pub fn participations_of(
+    conn: &mut DbConn,
+    associate_id: i64,
+) -> QueryResult<Vec<OwnParticipation>> {
+    use crate::db::schema::assemblies;
+    type Row = (
+        i64,
+        String,
+        NaiveDateTime,
+        i64,
+        i64,
+        String,
+        bool,
+        String,
+        Option<i64>,
+        Option<String>,
+    );
+    let rows: Vec<Row> = participations::table
+        .inner_join(resolutions::table.on(resolutions::id.eq(participations::resolution_id)))
+        .inner_join(assemblies::table.on(assemblies::id.eq(resolutions::assembly_id)))
+        .filter(participations::associate_id.eq(associate_id))
+        .order((
+            assemblies::starts_at.desc(),
+            assemblies::id.desc(),
+            resolutions::number.asc(),
+        ))
+        .select((
+            assemblies::id,
+            assemblies::title,
+            assemblies::starts_at,
+            resolutions::id,
+            resolutions::number,
+            resolutions::title,
+            resolutions::secret,
+            resolutions::status,
+            participations::cast_by,
+            participations::cast_via,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| OwnParticipation {
+            assembly_id: r.0,
+            assembly_title: r.1,
+            assembly_starts_at: r.2,
+            resolution_id: r.3,
+            number: r.4,
+            title: r.5,
+            secret: r.6,
+            status: r.7,
+            cast_by: r.8,
+            cast_via: r.9,
+        })
+        .collect())
+}
+
+/// The named ballots (never a secret one: those carry no associate) of an
+/// associate: `(resolution_id, receipt, choice)`.
+pub fn named_ballots_of(
+    conn: &mut DbConn,
+    associate_id: i64,
+) -> QueryResult<Vec<(i64, String, String)>> {
+    ballots::table
+        .filter(ballots::associate_id.eq(associate_id))
+        .select((ballots::resolution_id, ballots::receipt, ballots::choice))
+        .load(conn)
 }
 
 pub fn has_participated(

@@ -244,6 +244,8 @@ archived_tables! {
     participations [resolution_id, associate_id] {
         resolution_id: i64,
         associate_id: i64,
+        cast_by: Option<i64>,
+        cast_via: Option<String>,
     }
     ballots [id] {
         id: String,

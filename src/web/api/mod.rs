@@ -8,6 +8,7 @@ pub mod cooperative;
 pub mod documents;
 pub mod minutes;
 pub mod outbox;
+pub mod own_ballots;
 pub mod postal;
 pub mod shares;
 
@@ -49,6 +50,7 @@ pub fn table() -> RouteTable {
         .post("/auth/login", auth::login)
         .post("/auth/logout", auth::logout)
         .get("/me", auth::me)
+        .get("/me/ballots", own_ballots::list)
         .get("/cooperative", cooperative::show)
         .put("/cooperative", cooperative::update)
         .get("/colleges", cooperative::colleges)

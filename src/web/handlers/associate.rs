@@ -14,6 +14,7 @@ use crate::db::models::college::College;
 use crate::domain::register::Status;
 use crate::error::AppError;
 use crate::services::associates;
+use crate::services::own_ballots;
 use crate::services::shares::{self, MovementInput};
 use crate::web::AppState;
 use crate::web::handlers::dashboard::DoneQuery;
@@ -40,7 +41,8 @@ pub async fn show(
     if !STAFF.contains(&user.role()) && user.account.associate_id != Some(id) {
         return Err(AppError::not_found("associate").into());
     }
-    let data = state.db.run(move |conn| load(conn, id)).await?;
+    let own = user.account.associate_id == Some(id);
+    let data = state.db.run(move |conn| load(conn, id, own)).await?;
     let forms = (user.role() == Role::Admin).then(blank_forms);
     Ok(page(
         StatusCode::OK,
@@ -76,8 +78,9 @@ fn blank_forms() -> Forms {
     }
 }
 
-/// Everything the page shows, read in one go.
-fn load(conn: &mut DbConn, id: i64) -> Result<AssociatePage, AppError> {
+/// Everything the page shows, read in one go; `own` when the associate
+/// reads their own page: then the ballots cast in their name too.
+fn load(conn: &mut DbConn, id: i64, own: bool) -> Result<AssociatePage, AppError> {
     let associate = associates::get(conn, id)?;
     let statement = shares::statement(conn, id)?;
     let everyone = Associate::list(conn, &Default::default())?;
@@ -116,6 +119,11 @@ fn load(conn: &mut DbConn, id: i64) -> Result<AssociatePage, AppError> {
         recipients,
         colleges: College::all(conn)?,
         history,
+        ballots: if own {
+            Some(own_ballots::list(conn, id)?)
+        } else {
+            None
+        },
     })
 }
 
@@ -128,7 +136,8 @@ async fn refused(
     status: StatusCode,
     forms: Forms,
 ) -> PageResult {
-    let data = state.db.run(move |conn| load(conn, id)).await?;
+    let own = user.account.associate_id == Some(id);
+    let data = state.db.run(move |conn| load(conn, id, own)).await?;
     let status = if status == StatusCode::BAD_REQUEST {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {

@@ -3,8 +3,18 @@ use diesel::connection::SimpleConnection;
 
 use crate::web::AppState;
 
-/// 200 when the server and its database answer, 503 otherwise.
+/// 200 when the server, its ballot writer and its database answer, 503
+/// otherwise (with `Retry-After` while the ballot writer restarts).
 pub async fn check(state: web::Data<AppState>) -> HttpResponse {
+    if !state.ballots.is_running() {
+        return HttpResponse::ServiceUnavailable()
+            .insert_header((
+                actix_web::http::header::RETRY_AFTER,
+                crate::services::ballot_writer::RETRY_AFTER_SECONDS.to_string(),
+            ))
+            .content_type("text/plain")
+            .body("ballot writer restarting");
+    }
     let answer = state
         .db
         .run(|conn| {

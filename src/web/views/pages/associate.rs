@@ -10,6 +10,7 @@ use crate::db::models::college::College;
 use crate::domain::capital::MovementKind;
 use crate::domain::register::LeavingReason;
 use crate::services::associates::AssociateView;
+use crate::services::own_ballots::OwnBallot;
 use crate::services::shares::{MovementView, Statement};
 use crate::web::i18n::Lang;
 use crate::web::session::PageUser;
@@ -30,6 +31,8 @@ pub struct AssociatePage {
     pub recipients: Vec<(i64, String)>,
     pub colleges: Vec<College>,
     pub history: Vec<HistoryLine>,
+    /// The ballots cast in the associate's name, on their own page only.
+    pub ballots: Option<Vec<OwnBallot>>,
 }
 
 #[derive(Deserialize, Default, Clone, Debug)]
@@ -130,12 +133,92 @@ pub fn view(
                     (departure_form(lang, user, a.id, forms))
                 }
             }
+            @if let Some(ballots) = &p.ballots {
+                (own_ballots(lang, ballots))
+            }
             section aria-labelledby="history" {
                 h2 #history { (lang.tr("Historique", "History")) }
                 (associate_history::table(lang, &p.history, &names))
             }
         },
     )
+}
+
+/// Every ballot cast in the associate's name: who cast it, and for a named
+/// ballot its receipt and choice.
+fn own_ballots(lang: Lang, list: &[OwnBallot]) -> Markup {
+    html! {
+        section aria-labelledby="ballots" {
+            h2 #ballots { (lang.tr("Votes en votre nom", "Ballots in your name")) }
+            p.muted {
+                (lang.tr(
+                    "Chaque bulletin déposé en votre nom, par vous ou par votre mandataire : si vous n'avez pas voté, signalez-le au secrétariat.",
+                    "Every ballot cast in your name, by you or your proxy holder: if you did not vote, tell the secretariat.",
+                ))
+            }
+            @if list.is_empty() {
+                p.muted { (lang.tr("Aucun bulletin déposé en votre nom.", "No ballot cast in your name.")) }
+            } @else {
+                div.table-scroll {
+                    table {
+                        thead { tr {
+                            th scope="col" { (lang.tr("Assemblée", "Assembly")) }
+                            th scope="col" { (lang.tr("Résolution", "Resolution")) }
+                            th scope="col" { (lang.tr("Déposé par", "Cast by")) }
+                            th scope="col" { (lang.tr("Choix", "Choice")) }
+                            th scope="col" { (lang.tr("Reçu", "Receipt")) }
+                        } }
+                        tbody {
+                            @for b in list {
+                                tr {
+                                    td { (b.assembly_title) }
+                                    td { (lang.tr("n°", "no.")) " " (b.number) " — " (b.title) }
+                                    td { (cast_by_text(lang, b)) }
+                                    @if b.secret {
+                                        td colspan="2" {
+                                            (lang.tr(crate::services::own_ballots::SECRET_NOTE.fr, crate::services::own_ballots::SECRET_NOTE.en))
+                                        }
+                                    } @else {
+                                        td { (crate::web::views::labels::choice(lang, b.choice.as_deref().unwrap_or_default())) }
+                                        td { code { (b.receipt.as_deref().unwrap_or("—")) } }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn cast_by_text(lang: Lang, b: &OwnBallot) -> String {
+    let how = match b.cast_via.as_deref() {
+        Some("card") => lang.tr(" (carte ou lien de vote)", " (voting card or link)"),
+        Some("account") => lang.tr(" (compte)", " (account)"),
+        _ => "",
+    };
+    let holder = b.cast_by.as_ref().map_or("", |c| c.name.as_str());
+    match b.cast {
+        "self" => format!("{}{how}", lang.tr("Vous", "You")),
+        "proxy_holder" => format!(
+            "{} {holder}{how}",
+            lang.tr("Votre mandataire", "Your proxy holder")
+        ),
+        "postal" => lang
+            .tr(
+                "Formulaire de vote par correspondance saisi par le secrétariat",
+                "Postal form entered by the secretariat",
+            )
+            .to_string(),
+        "blank_proxy" => lang
+            .tr(
+                "Pouvoir en blanc, voté à la clôture avec le conseil",
+                "Blank proxy, voted with the board at close",
+            )
+            .to_string(),
+        _ => lang.tr("Non enregistré", "Not recorded").to_string(),
+    }
 }
 
 fn movements(lang: Lang, id: i64, list: &[MovementView], names: &BTreeMap<i64, String>) -> Markup {

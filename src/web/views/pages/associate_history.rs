@@ -122,6 +122,19 @@ fn describe(lang: Lang, line: &HistoryLine, names: &Names) -> Markup {
                 }
             }
         }
+        "voting_card_issued" => {
+            let what = match d["purpose"].as_str().unwrap_or_default() {
+                "check_in" => lang.tr("Lien de vote (émargement)", "Voting link (check-in)"),
+                _ => lang.tr("Carte de vote émise", "Voting card issued"),
+            };
+            html! {
+                (what) " — " (lang.tr("assemblée n°", "assembly no.")) " "
+                (d["assembly_id"].as_i64().unwrap_or(0))
+                @if d["replaced"].as_i64().unwrap_or(0) > 0 {
+                    " (" (lang.tr("remplace la précédente", "replaces the previous one")) ")"
+                }
+            }
+        }
         other => html! { (other) " " code { (d.to_string()) } },
     }
 }
