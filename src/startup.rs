@@ -16,7 +16,7 @@ use crate::mail::emails::check_templates;
 use crate::services::ballot_writer::BallotWriter;
 use crate::services::outbox::Outbox;
 use crate::templates::Templates;
-use crate::web::{AppState, routes, security_headers};
+use crate::web::{AppState, log_redaction, routes, security_headers};
 
 pub struct Application {
     address: SocketAddr,
@@ -60,7 +60,12 @@ impl Application {
             App::new()
                 .app_data(state.clone())
                 .wrap(security_headers())
-                .wrap(Logger::new("%r %s %Dms"))
+                // The request line with its tokens redacted (never `%r`,
+                // `%U` or `%q`, which would log them); no body is logged.
+                .wrap(
+                    Logger::new("%{request}xi %s %Dms")
+                        .custom_request_replace("request", log_redaction::request_line),
+                )
                 .configure(routes)
         })
         .listen(listener)

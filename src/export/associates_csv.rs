@@ -312,12 +312,17 @@ fn parse_row(
             columns.len()
         ));
     }
+    // The `'` the export puts before a formula character comes off
+    // (`super::formula_safe`): export then import gives the same names.
     let field = |name: &str| -> &str {
-        columns
-            .get(name)
-            .and_then(|&index| record.get(index))
-            .unwrap_or_default()
-            .trim()
+        super::without_formula_guard(
+            columns
+                .get(name)
+                .and_then(|&index| record.get(index))
+                .unwrap_or_default()
+                .trim(),
+        )
+        .trim()
     };
 
     let name = field("name");
@@ -408,7 +413,8 @@ fn quote(field: &str) -> String {
 
 /// The CSV of associates: UTF-8 without BOM, `,` separated, a header line
 /// with [`COLUMNS`], codes for kind and category, ISO dates, `\r\n` line ends
-/// (RFC 4180). [`parse`] reads it back. (A download for spreadsheets may
+/// (RFC 4180), a cell that a spreadsheet would run as a formula prefixed
+/// with `'` (`super::formula_safe`). [`parse`] reads it back. (A download for spreadsheets may
 /// prepend a BOM, which `parse` accepts.)
 pub fn write(rows: &[ExportRow]) -> String {
     let mut out = COLUMNS.join(",");
@@ -429,7 +435,10 @@ pub fn write(rows: &[ExportRow]) -> String {
             admitted_on.as_str(),
             shares.as_str(),
         ];
-        let line: Vec<String> = fields.iter().map(|field| quote(field)).collect();
+        let line: Vec<String> = fields
+            .iter()
+            .map(|field| quote(&super::formula_safe(field)))
+            .collect();
         out.push_str(&line.join(","));
         out.push_str("\r\n");
     }
@@ -637,6 +646,16 @@ mod tests {
                 shares: Some(12),
             },
             ExportRow {
+                name: "=HYPERLINK(\"http://evil.example\",\"clic\")".to_owned(),
+                email: "formule@example.org".to_owned(),
+                kind: AssociateKind::Entity,
+                representative: Some("-2+3".to_owned()),
+                category: Category::Other,
+                college: "Salariés".to_owned(),
+                admitted_on: day("2024-01-02"),
+                shares: Some(1),
+            },
+            ExportRow {
                 name: "Œuvre; à la ligne\nsuite".to_owned(),
                 email: "oeuvre@example.org".to_owned(),
                 kind: AssociateKind::Person,
@@ -653,6 +672,13 @@ mod tests {
              \"Dupont, \"\"Jo\"\" & fils\",jo@example.org,entity,Hélène Lefèvre,public_body,\
              Partenaires,2023-12-31,12\r\n"
         ));
+        assert!(
+            text.contains(
+                "\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"clic\"\")\",formule@example.org,\
+                 entity,'-2+3,other,Salariés,2024-01-02,1\r\n"
+            ),
+            "{text}"
+        );
         let back = parse(text.as_bytes(), &colleges()).unwrap();
         let again: Vec<ExportRow> = back
             .iter()
@@ -672,6 +698,6 @@ mod tests {
             })
             .collect();
         assert_eq!(again, rows);
-        assert_eq!(back[1].line, 3);
+        assert_eq!(back[2].line, 4);
     }
 }

@@ -41,10 +41,15 @@ pub fn write(result: &Value) -> Option<String> {
         }
     };
     let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record(COLUMNS).ok()?;
+    // Every cell through `formula_safe`: a college named `=…` is text.
+    let mut write = |cells: [String; 11]| {
+        out.write_record(cells.iter().map(|c| super::formula_safe(c).into_owned()))
+            .ok()
+    };
+    write(COLUMNS.map(String::from))?;
     let id = text(&result["resolution_id"]);
     for c in colleges {
-        out.write_record([
+        write([
             id.clone(),
             text(&c["college_id"]),
             text(&c["name"]),
@@ -56,11 +61,10 @@ pub fn write(result: &Value) -> Option<String> {
             text(&c["for_share"]),
             text(&c["against_share"]),
             String::new(),
-        ])
-        .ok()?;
+        ])?;
     }
     let counts = &result["counts"];
-    out.write_record([
+    write([
         id,
         String::new(),
         "total".into(),
@@ -72,8 +76,7 @@ pub fn write(result: &Value) -> Option<String> {
         text(&result["for_share"]),
         text(&result["against_share"]),
         text(&result["adopted"]),
-    ])
-    .ok()?;
+    ])?;
     String::from_utf8(out.into_inner().ok()?).ok()
 }
 
@@ -95,5 +98,21 @@ mod tests {
         assert_eq!(lines[1], "7,1,\"Salariés, cadres\",50.00,3,1,1,4,3/4,1/4,");
         assert_eq!(lines[2], "7,,total,100.00,3,1,1,4,3/4,1/4,true");
         assert!(super::write(&json!({"status": "open"})).is_none());
+    }
+
+    #[test]
+    fn a_college_named_like_a_formula_is_text() {
+        let result = json!({
+            "resolution_id": 7, "abstentions": "excluded",
+            "counts": {"for": 1, "against": 0, "abstain": 0, "ballots": 1},
+            "colleges": [{"college_id": 1, "name": "=HYPERLINK(\"http://evil.example\")", "weight": "100.00", "for": 1, "against": 0, "abstain": 0, "for_share": "1/1", "against_share": "0/1"}],
+            "for_share": "1/1", "against_share": "0/1", "adopted": true
+        });
+        let csv = super::write(&result).unwrap();
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(
+            lines[1],
+            "7,1,\"'=HYPERLINK(\"\"http://evil.example\"\")\",100.00,1,0,0,1,1/1,0/1,"
+        );
     }
 }

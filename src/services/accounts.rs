@@ -231,6 +231,11 @@ pub async fn verify_login(
 pub async fn login(db: &Db, email: &str, password: &str, address: &str) -> Result<Login, AppError> {
     let account = verify_login(db, email, password, address).await?;
     db.run(move |conn| {
+        // An associate who has left gets no token (and those they had stop
+        // working: `api_token::account_for`).
+        if account.access_ended(conn)? {
+            return Err(crate::services::associates::access_ended());
+        }
         let token = secrets::random_token();
         let now = now();
         api_token::delete_expired(conn, now)?;

@@ -14,6 +14,15 @@ use crate::domain::register::{AssociateKind, Category, LeavingReason, Status};
 use crate::error::AppError;
 use crate::services::accounts;
 
+/// The refusal for an associate who has left the cooperative (withdrawn,
+/// excluded, deceased): their login, tokens, links and voting cards no
+/// longer work.
+pub fn access_ended() -> AppError {
+    AppError::forbidden().with_message(
+        "This associate has left the cooperative: their login, links and voting cards no longer work.",
+    )
+}
+
 /// What the API and the pages show of an associate.
 #[derive(Serialize, Clone, Debug)]
 pub struct AssociateView {

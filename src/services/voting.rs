@@ -874,8 +874,14 @@ fn issue_tokens(
 /// staff without an associate is refused: only associates vote.
 pub fn caster_for_bearer(conn: &mut DbConn, token: &str) -> Result<Option<Caster>, AppError> {
     let digest = secrets::digest(token);
+    // `account_for` already refuses the token of an associate who has left.
     if let Some(account) = crate::db::models::api_token::account_for(conn, &digest, now())? {
         return match account.associate_id {
+            Some(associate_id)
+                if !crate::db::models::associate::Associate::is_active(conn, associate_id)? =>
+            {
+                Err(crate::services::associates::access_ended())
+            }
             Some(associate_id) => Ok(Some(Caster {
                 associate_id,
                 only_assembly: None,
@@ -887,13 +893,17 @@ pub fn caster_for_bearer(conn: &mut DbConn, token: &str) -> Result<Option<Caster
 }
 
 /// The associate and assembly a voting card or convocation link speaks
-/// for, while its assembly is not closed.
+/// for, while its assembly is not closed; 403 once the associate has left
+/// the cooperative (withdrawn, excluded, deceased).
 pub fn caster_for_token(conn: &mut DbConn, token: &str) -> Result<Option<Caster>, AppError> {
     let Some((assembly_id, associate_id, _purpose)) =
         crate::db::models::assembly::voting_token(conn, &secrets::digest(token))?
     else {
         return Ok(None);
     };
+    if !crate::db::models::associate::Associate::is_active(conn, associate_id)? {
+        return Err(crate::services::associates::access_ended());
+    }
     let a = find_assembly(conn, assembly_id)?;
     if a.status == "closed" {
         return Ok(None);

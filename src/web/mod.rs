@@ -4,6 +4,7 @@ pub mod api;
 pub mod client_address;
 pub mod handlers;
 pub mod i18n;
+pub mod log_redaction;
 pub mod page_error;
 pub mod route_table;
 pub mod session;
@@ -30,7 +31,11 @@ pub struct AppState {
     pub trusted_proxies: client_address::TrustedProxies,
 }
 
-/// Headers every answer carries: no inline script, no framing, no sniffing.
+/// Headers every answer carries: no inline script, no framing, no sniffing,
+/// and no copy kept by the browser or a proxy (`Cache-Control: no-store`):
+/// pages and JSON answers carry tokens, receipts or personal data. Only an
+/// answer that sets its own `Cache-Control` keeps it: the static assets
+/// (`/static/{file}`, cached an hour).
 pub fn security_headers() -> DefaultHeaders {
     DefaultHeaders::new()
         .add((
@@ -40,6 +45,7 @@ pub fn security_headers() -> DefaultHeaders {
         .add(("X-Content-Type-Options", "nosniff"))
         .add(("Referrer-Policy", "same-origin"))
         .add(("X-Frame-Options", "DENY"))
+        .add(("Cache-Control", "no-store"))
 }
 
 /// Every route of the application.

@@ -36,7 +36,8 @@ pub fn cookie_name(state: &AppState) -> &'static str {
 }
 
 /// Opens a new session for the account (a fresh id at every login, against
-/// fixation) and returns the cookie to set.
+/// fixation) and returns the cookie to set; 403 for an associate who has
+/// left the cooperative (`Account::access_ended`).
 pub async fn open(state: &AppState, account_id: i64) -> Result<Cookie<'static>, AppError> {
     let id = secrets::random_token();
     let session = Session {
@@ -49,6 +50,11 @@ pub async fn open(state: &AppState, account_id: i64) -> Result<Cookie<'static>, 
     state
         .db
         .run(move |conn| {
+            if let Some(account) = Account::by_id(conn, account_id)?
+                && account.access_ended(conn)?
+            {
+                return Err(crate::services::associates::access_ended());
+            }
             Session::delete_stale(conn, now() - IDLE_TIMEOUT)?;
             Ok(Session::insert(conn, &session)?)
         })
@@ -182,13 +188,66 @@ pub fn client_address(req: &HttpRequest) -> String {
     state.trusted_proxies.client(peer, forwarded).to_string()
 }
 
-/// Keeps only a local path, so `next` can never send the user elsewhere.
-pub fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next
-    } else {
-        "/dashboard"
+/// Where a login goes when `next` is missing or not a local path.
+pub const DEFAULT_NEXT: &str = "/dashboard";
+
+/// The one decision on `next` (where a login goes afterwards): a local
+/// path only, so it can never send the user to another site.
+///
+/// - missing or empty: [`DEFAULT_NEXT`];
+/// - a line break (`\r`, `\n`, also written `%0D`/`%0A`): refused, 400 — it
+///   could only be an attempt to split the `Location` header;
+/// - a local path — `/` then anything but `/` or `\`, no `\` anywhere, only
+///   printable ASCII (no tab, space or control character: browsers drop
+///   tabs, so `/\t/evil.example` is `//evil.example` to them), and not the
+///   start of a network path once `%XX`-decoded either (`/%2F/evil`,
+///   `/%09/evil`, `/%5Cevil`, for a proxy that decodes again): kept as it is;
+/// - anything else (`//evil`, `/\evil`, `https:…`, `evil.example`):
+///   [`DEFAULT_NEXT`].
+pub fn next_target(next: Option<&str>) -> Result<&str, AppError> {
+    let Some(next) = next.filter(|n| !n.is_empty()) else {
+        return Ok(DEFAULT_NEXT);
+    };
+    let decoded = crate::web::log_redaction::percent_decoded(next);
+    if [next, decoded.as_ref()]
+        .iter()
+        .any(|text| text.contains(['\r', '\n']))
+    {
+        return Err(AppError::bad_request(
+            "The address to go to after logging in (next) must not contain a line break.",
+        ));
     }
+    if is_local_path(next) && still_local_once_decoded(&decoded) {
+        Ok(next)
+    } else {
+        Ok(DEFAULT_NEXT)
+    }
+}
+
+/// `/` then anything but `/` or `\`, no `\`, printable ASCII only.
+fn is_local_path(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    bytes.first() == Some(&b'/')
+        && !matches!(bytes.get(1), Some(b'/' | b'\\'))
+        && bytes
+            .iter()
+            .all(|&b| (0x21..=0x7e).contains(&b) && b != b'\\')
+}
+
+/// The decoded form, tabs dropped as browsers do, must not start a
+/// network path either (`/%2F/evil`, `/%09/evil`, `/%5Cevil`); other
+/// decoded characters (an accent, a space in a search) are fine.
+fn still_local_once_decoded(decoded: &str) -> bool {
+    let kept: String = decoded.chars().filter(|c| *c != '\t').collect();
+    let bytes = kept.as_bytes();
+    bytes.first() == Some(&b'/')
+        && !matches!(bytes.get(1), Some(b'/' | b'\\'))
+        && !kept.contains('\\')
+}
+
+/// [`next_target`], with [`DEFAULT_NEXT`] for a refused one.
+pub fn safe_next(next: &str) -> &str {
+    next_target(Some(next)).unwrap_or(DEFAULT_NEXT)
 }
 
 fn encode_next(next: &str) -> String {
@@ -236,6 +295,65 @@ fn is_cross_site(req: &HttpRequest) -> bool {
                 .unwrap_or("");
             let origin_host = origin.split_once("://").map_or("", |(_, rest)| rest);
             origin == "null" || !origin_host.eq_ignore_ascii_case(host)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_keeps_local_paths_only() {
+        for local in [
+            "/dashboard",
+            "/assemblies/3?done=convened",
+            "/associates?q=%C3%A9lodie&status=active",
+            "/associates?q=Jean%20Martin",
+            "/https://evil.example",
+        ] {
+            assert_eq!(next_target(Some(local)).ok(), Some(local), "{local}");
+        }
+        for elsewhere in [
+            "//evil.example/x",
+            "/\\evil.example/x",
+            "\\\\evil.example",
+            "/\t/evil.example/x",
+            "/%09/evil.example/x",
+            "\t//evil.example",
+            "/%2F/evil.example",
+            "%2F%2Fevil.example",
+            "/%5Cevil.example",
+            "/%5C%5Cevil.example",
+            "https://evil.example",
+            "https:evil.example",
+            "javascript:alert(1)",
+            "evil.example",
+            " /dashboard",
+            "/a b",
+            "/é",
+        ] {
+            assert_eq!(
+                next_target(Some(elsewhere)).ok(),
+                Some(DEFAULT_NEXT),
+                "{elsewhere:?}"
+            );
+        }
+        assert_eq!(next_target(None).ok(), Some(DEFAULT_NEXT));
+        assert_eq!(next_target(Some("")).ok(), Some(DEFAULT_NEXT));
+    }
+
+    #[test]
+    fn next_with_a_line_break_is_refused() {
+        for broken in [
+            "/dashboard\r\nSet-Cookie: x=y",
+            "/x\n",
+            "/x%0D%0ALocation:%20//evil",
+            "/x%0a",
+        ] {
+            let refused = next_target(Some(broken)).err().map(|e| e.status.as_u16());
+            assert_eq!(refused, Some(400), "{broken:?}");
+            assert_eq!(safe_next(broken), DEFAULT_NEXT);
         }
     }
 }

@@ -199,6 +199,22 @@ impl TestApp {
         self._dir.path().join("mail")
     }
 
+    /// The same database as served by another server at `address` (the
+    /// real binary started by a test), whose mail folder is `dir/mail`: the
+    /// helpers then talk to that server. The database stays this app's.
+    pub fn served_by(&self, address: String, dir: TempDir) -> TestApp {
+        TestApp {
+            address,
+            db_url: self.db_url.clone(),
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("HTTP client"),
+            _dir: dir,
+            postgres: None,
+        }
+    }
+
     /// A second handle on the test's database, as another process would open it.
     pub fn db(&self) -> Db {
         Db::open(&self.db_url).expect("open the test database")

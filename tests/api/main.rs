@@ -2,9 +2,8 @@
 //! test, on SQLite always and on PostgreSQL when SCRUTIN_TEST_POSTGRES_URL is set.
 
 #[macro_use]
-mod helpers;
-
 mod accessibility;
+
 mod assembly_pages;
 mod auth;
 mod browser;
@@ -15,14 +14,17 @@ mod convocations_print;
 mod cooperative;
 mod crash;
 mod demo;
+mod helpers;
 mod hostile_input;
 mod import;
+mod left_associates;
 mod login_limit;
 mod login_links;
 mod mail;
 mod minutes;
 mod minutes_pages;
 mod moving;
+mod no_secret_in_logs;
 mod outbox;
 mod own_ballots;
 mod pages;
@@ -38,4 +40,5 @@ mod security_routes;
 mod trusted_proxies;
 mod two_processes;
 mod voting;
+mod web_findings;
 mod writer_supervision;

@@ -181,11 +181,11 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("GET", "/static/{file}", EVERYONE),
 ];
 
-const A_EMAIL: &str = "alice@example.coop";
-const A_PASSWORD: &str = "alice's long password";
-const B_EMAIL: &str = "bruno@example.coop";
-const B_PASSWORD: &str = "bruno's long password";
-const SECRETARY_EMAIL: &str = "secretaire@example.coop";
+pub const A_EMAIL: &str = "alice@example.coop";
+pub const A_PASSWORD: &str = "alice's long password";
+pub const B_EMAIL: &str = "bruno@example.coop";
+pub const B_PASSWORD: &str = "bruno's long password";
+pub const SECRETARY_EMAIL: &str = "secretaire@example.coop";
 const SECRETARY_PASSWORD: &str = "secrétaire de séance";
 
 both_backends!(
@@ -278,7 +278,7 @@ pub async fn log_in(app: &TestApp, who: Who) -> Creds {
     }
 }
 
-fn input_value(html: &str, name: &str) -> Option<String> {
+pub fn input_value(html: &str, name: &str) -> Option<String> {
     let start = html.find(&format!("name=\"{name}\""))?;
     let tag = &html[start..start + html[start..].find('>')?];
     let value = tag.split("value=\"").nth(1)?.split('"').next()?;
@@ -411,7 +411,7 @@ pub async fn fixture(app: &TestApp) -> Fixture {
 }
 
 /// The pattern with the fixture's ids in it.
-fn concrete(pattern: &str, fx: &Fixture) -> String {
+pub fn concrete(pattern: &str, fx: &Fixture) -> String {
     let mut out = String::new();
     let mut rest = pattern;
     while let Some(start) = rest.find('{') {

@@ -52,6 +52,18 @@ impl Account {
         Role::parse(&self.role).unwrap_or(Role::Associate)
     }
 
+    /// Whether this account's access has ended: an associate's account
+    /// stops working when the associate leaves the cooperative (withdrawn,
+    /// excluded, deceased). Staff accounts are not concerned.
+    pub fn access_ended(&self, conn: &mut DbConn) -> QueryResult<bool> {
+        match (self.role(), self.associate_id) {
+            (Role::Associate, Some(associate_id)) => Ok(
+                !crate::db::models::associate::Associate::is_active(conn, associate_id)?,
+            ),
+            _ => Ok(false),
+        }
+    }
+
     pub fn by_email(conn: &mut DbConn, email: &str) -> QueryResult<Option<Account>> {
         accounts::table
             .filter(accounts::email.eq(email))

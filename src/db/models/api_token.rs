@@ -24,19 +24,24 @@ pub fn insert(
         .map(|_| ())
 }
 
-/// The account a token belongs to, if the token exists and has not expired.
+/// The account a token belongs to, if the token exists, has not expired,
+/// and the account's access has not ended (see [`Account::access_ended`]).
 pub fn account_for(
     conn: &mut DbConn,
     token_hash: &str,
     now: NaiveDateTime,
 ) -> QueryResult<Option<Account>> {
-    api_tokens::table
+    let found: Option<Account> = api_tokens::table
         .inner_join(accounts::table)
         .filter(api_tokens::token_hash.eq(token_hash))
         .filter(api_tokens::expires_at.gt(now))
         .select(Account::as_select())
         .first(conn)
-        .optional()
+        .optional()?;
+    match found {
+        Some(account) if account.access_ended(conn)? => Ok(None),
+        found => Ok(found),
+    }
 }
 
 pub fn delete(conn: &mut DbConn, token_hash: &str) -> QueryResult<usize> {

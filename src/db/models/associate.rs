@@ -78,6 +78,19 @@ impl Associate {
             .optional()
     }
 
+    /// Whether the associate is still a member (`active`): one who has
+    /// withdrawn, been excluded or died has no access any more (their
+    /// account, links and voting cards stop working). `false` for no such
+    /// associate.
+    pub fn is_active(conn: &mut DbConn, id: i64) -> QueryResult<bool> {
+        let status: Option<String> = associates::table
+            .find(id)
+            .select(associates::status)
+            .first(conn)
+            .optional()?;
+        Ok(status.as_deref() == Some("active"))
+    }
+
     /// The names of some associates, in one query.
     pub fn names(conn: &mut DbConn, ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
         associates::table

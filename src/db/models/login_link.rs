@@ -6,6 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::DbConn;
+use crate::db::models::account::Account;
 use crate::db::schema::{accounts, api_tokens, login_link_requests, login_links, sessions};
 
 /// What a link is for.
@@ -44,20 +45,27 @@ pub fn insert(
         .map(|_| ())
 }
 
-/// The account of a link still valid at `now`, without using it.
+/// The account of a link still valid at `now`, without using it. A link
+/// of an account whose access has ended (`Account::access_ended`: the
+/// associate has left) is not valid.
 pub fn peek(
     conn: &mut DbConn,
     token_hash: &str,
     purpose: Purpose,
     now: NaiveDateTime,
 ) -> QueryResult<Option<i64>> {
-    login_links::table
+    let found: Option<Account> = login_links::table
+        .inner_join(accounts::table)
         .filter(login_links::token_hash.eq(token_hash))
         .filter(login_links::purpose.eq(purpose.as_str()))
         .filter(login_links::expires_at.gt(now))
-        .select(login_links::account_id)
+        .select(Account::as_select())
         .first(conn)
-        .optional()
+        .optional()?;
+    match found {
+        Some(account) if account.access_ended(conn)? => Ok(None),
+        found => Ok(found.map(|account| account.id)),
+    }
 }
 
 /// Any link with this digest, valid or not: its account, purpose and end

@@ -29,22 +29,27 @@ impl Session {
             .map(|_| ())
     }
 
-    /// The session and its account, if seen after `idle_since` and created
-    /// after `created_since`.
+    /// The session and its account, if seen after `idle_since`, created
+    /// after `created_since`, and the account's access has not ended (see
+    /// [`Account::access_ended`]).
     pub fn find(
         conn: &mut DbConn,
         id_hash: &str,
         idle_since: NaiveDateTime,
         created_since: NaiveDateTime,
     ) -> QueryResult<Option<(Session, Account)>> {
-        sessions::table
+        let found: Option<(Session, Account)> = sessions::table
             .inner_join(accounts::table)
             .filter(sessions::id_hash.eq(id_hash))
             .filter(sessions::last_seen_at.gt(idle_since))
             .filter(sessions::created_at.gt(created_since))
             .select((Session::as_select(), Account::as_select()))
             .first(conn)
-            .optional()
+            .optional()?;
+        match found {
+            Some((_, account)) if account.access_ended(conn)? => Ok(None),
+            found => Ok(found),
+        }
     }
 
     pub fn touch(conn: &mut DbConn, id_hash: &str, now: NaiveDateTime) -> QueryResult<usize> {

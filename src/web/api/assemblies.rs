@@ -50,6 +50,8 @@ pub async fn list(state: web::Data<AppState>, caller: ApiAccount) -> Answer {
 
 pub async fn show(state: web::Data<AppState>, caller: ApiAccount, id: Id) -> Answer {
     caller.require(EVERYONE)?;
+    // The roll's changes name other associates: for the staff only.
+    let staff = caller.require(STAFF).is_ok();
     let id = id.into_inner();
     let (view, resolutions, roll_warnings) = state
         .db
@@ -60,13 +62,19 @@ pub async fn show(state: web::Data<AppState>, caller: ApiAccount, id: Id) -> Ans
                     .iter()
                     .map(voting::ResolutionView::from)
                     .collect();
-            let roll_warnings = assemblies::roll_changes(conn, id)?;
+            let roll_warnings = if staff {
+                Some(assemblies::roll_changes(conn, id)?)
+            } else {
+                None
+            };
             Ok((view, resolutions, roll_warnings))
         })
         .await?;
     let mut body = json!(view);
     body["resolutions"] = json!(resolutions);
-    body["roll_warnings"] = json!(roll_warnings);
+    if let Some(roll_warnings) = roll_warnings {
+        body["roll_warnings"] = json!(roll_warnings);
+    }
     Ok(HttpResponse::Ok().json(body))
 }
 

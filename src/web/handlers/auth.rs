@@ -1,13 +1,13 @@
-use actix_web::http::header;
+use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
-use maud::Markup;
 use serde::Deserialize;
 
 use crate::services::accounts;
 use crate::web::AppState;
+use crate::web::handlers::forms::page;
 use crate::web::i18n::Lang;
 use crate::web::page_error::PageResult;
-use crate::web::session::{self, PageUser, safe_next};
+use crate::web::session::{self, PageUser, next_target};
 use crate::web::views::pages::login::{self, LoginForm};
 
 #[derive(Deserialize)]
@@ -16,18 +16,21 @@ pub struct LoginQuery {
     done: Option<String>,
 }
 
-pub async fn form(lang: Lang, query: web::Query<LoginQuery>) -> Markup {
-    let next = safe_next(query.next.as_deref().unwrap_or("/dashboard"));
-    login::view(
-        lang,
-        &LoginForm {
-            email: "",
-            next,
-            failed: false,
-            done: query.done.as_deref(),
-            wait_minutes: None,
-        },
-    )
+pub async fn form(lang: Lang, query: web::Query<LoginQuery>) -> PageResult {
+    let next = next_target(query.next.as_deref())?;
+    Ok(page(
+        StatusCode::OK,
+        login::view(
+            lang,
+            &LoginForm {
+                email: "",
+                next,
+                failed: false,
+                done: query.done.as_deref(),
+                wait_minutes: None,
+            },
+        ),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -45,7 +48,7 @@ pub async fn submit(
     lang: Lang,
     fields: web::Form<LoginFields>,
 ) -> PageResult {
-    let next = safe_next(fields.next.as_deref().unwrap_or("/dashboard")).to_string();
+    let next = next_target(fields.next.as_deref())?.to_string();
     let address = session::client_address(&req);
     match accounts::verify_login(&state.db, &fields.email, &fields.password, &address).await {
         Ok(account) => {

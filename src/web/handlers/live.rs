@@ -124,7 +124,7 @@ pub async fn events(
     };
     Ok(HttpResponse::Ok()
         .content_type("text/event-stream")
-        .insert_header((header::CACHE_CONTROL, "no-cache"))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
         .insert_header(("X-Accel-Buffering", "no"))
         .body(LiveBody {
             next: Box::pin(feed.next()),

@@ -291,7 +291,10 @@ fn roll_warning(lang: Lang, data: &AssemblyPage) -> Markup {
                             @if c.change == "admitted_since" {
                                 (lang.tr("admis depuis, ne vote pas", "admitted since, does not vote"))
                             } @else {
-                                (lang.tr("parti depuis, reste sur la liste", "left since, stays on the roll"))
+                                (lang.tr(
+                                    "parti depuis, reste sur la liste ; sa connexion et ses liens de vote ne fonctionnent plus",
+                                    "left since, stays on the roll; their login and voting links no longer work",
+                                ))
                             }
                         }
                     }
