@@ -17,6 +17,7 @@ pub mod minutes;
 pub mod moving;
 pub mod postal;
 pub mod register_documents;
+pub mod second_factor;
 pub mod secrets;
 pub mod shares;
 pub mod typeset;
