@@ -31,6 +31,7 @@ mod register;
 mod register_documents;
 mod register_pages;
 mod schema;
+mod second_factor;
 mod security_routes;
 mod trusted_proxies;
 mod two_processes;
