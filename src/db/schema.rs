@@ -299,12 +299,40 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    second_factors (account_id) {
+        account_id -> BigInt,
+        secret -> Text,
+        last_step -> BigInt,
+        enrolled_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    recovery_codes (code_hash) {
+        code_hash -> Text,
+        account_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    pending_logins (id_hash) {
+        id_hash -> Text,
+        account_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(api_tokens -> accounts (account_id));
 diesel::joinable!(voters -> associates (associate_id));
 diesel::joinable!(resolutions -> assemblies (assembly_id));
 diesel::joinable!(sessions -> accounts (account_id));
 diesel::joinable!(login_links -> accounts (account_id));
 diesel::joinable!(associates -> colleges (college_id));
+diesel::joinable!(second_factors -> accounts (account_id));
+diesel::joinable!(recovery_codes -> accounts (account_id));
+diesel::joinable!(pending_logins -> accounts (account_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     settings,
@@ -331,4 +359,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_link_requests,
     minutes,
     mail_outbox,
+    second_factors,
+    recovery_codes,
+    pending_logins,
 );

@@ -12,7 +12,7 @@ use crate::db::models::account::{Account, Role};
 use crate::db::models::api_token;
 use crate::db::{Db, DbConn, now};
 use crate::error::AppError;
-use crate::services::{auth_log, login_limit, secrets};
+use crate::services::{auth_log, login_limit, second_factor, secrets};
 
 pub const MIN_PASSWORD_CHARS: usize = 12;
 /// How long an API token lives.
@@ -154,17 +154,30 @@ pub struct Login {
     pub role: Role,
 }
 
+/// A password accepted.
+pub enum Verified {
+    /// Logged in. `must_enrol`: an administrator without a second factor,
+    /// whom the pages send to the enrolment page (the API lets them in).
+    LoggedIn { account: Account, must_enrol: bool },
+    /// The account has a second factor and no proof came with the
+    /// password: nothing is opened yet, and the failures of the e-mail are
+    /// not forgotten until the code is right.
+    SecondFactorNeeded(Account),
+}
+
 /// The account whose e-mail and password these are. A failure says nothing
 /// about whether the e-mail exists, and takes as long either way. Failures
 /// are counted per e-mail and per client `address`; past the limits the
 /// attempt is refused with 429 before the password is checked
-/// (`services::login_limit`).
+/// (`services::login_limit`). An account with a second factor needs
+/// `proof` too (`services::second_factor`); a wrong one counts as a failure.
 pub async fn verify_login(
     db: &Db,
     email: &str,
     password: &str,
     address: &str,
-) -> Result<Account, AppError> {
+    proof: Option<second_factor::Proof>,
+) -> Result<Verified, AppError> {
     let email = normalize_email(email).unwrap_or_else(|_| email.trim().to_lowercase());
     let password = password.to_string();
     let address = address.to_string();
@@ -195,15 +208,27 @@ pub async fn verify_login(
         let known = account.as_ref().map(|a| a.id);
         match account {
             Some(a) if ok && a.password_hash.is_some() => {
-                login_limit::succeeded(conn, &email)?;
-                auth_log::record(
+                let enrolled = second_factor::is_enrolled(conn, a.id)?;
+                if enrolled {
+                    let Some(proof) = &proof else {
+                        return Ok(Verified::SecondFactorNeeded(a));
+                    };
+                    if !second_factor::verify(conn, a.id, proof, &address)? {
+                        second_factor::record_failure(conn, &a, &address)?;
+                        return Err(second_factor::invalid());
+                    }
+                }
+                second_factor::record_success(
                     conn,
-                    Some(a.id),
-                    Some(a.id),
-                    "password_login",
-                    &json!({"address": address}),
+                    &a,
+                    &address,
+                    proof.as_ref().filter(|_| enrolled),
                 )?;
-                Ok(a)
+                let must_enrol = !enrolled && a.role() == Role::Admin;
+                Ok(Verified::LoggedIn {
+                    account: a,
+                    must_enrol,
+                })
             }
             _ => {
                 // The failure was recorded by `reserve`.
@@ -227,9 +252,21 @@ pub async fn verify_login(
     .await
 }
 
-/// Checks the password and issues an API token.
-pub async fn login(db: &Db, email: &str, password: &str, address: &str) -> Result<Login, AppError> {
-    let account = verify_login(db, email, password, address).await?;
+/// Checks the password (and the second factor, when the account has one)
+/// and issues an API token. An account with a second factor and no `proof`
+/// gets 401 `second_factor_required`; an administrator who has not enrolled
+/// yet is let in with the password (the pages make them enrol).
+pub async fn login(
+    db: &Db,
+    email: &str,
+    password: &str,
+    address: &str,
+    proof: Option<second_factor::Proof>,
+) -> Result<Login, AppError> {
+    let account = match verify_login(db, email, password, address, proof).await? {
+        Verified::LoggedIn { account, .. } => account,
+        Verified::SecondFactorNeeded(_) => return Err(second_factor::required()),
+    };
     db.run(move |conn| {
         // An associate who has left gets no token (and those they had stop
         // working: `api_token::account_for`).

@@ -12,7 +12,7 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::Connection;
 use serde_json::json;
 
-use crate::db::models::account::Account;
+use crate::db::models::account::{Account, Role};
 use crate::db::models::associate::Associate;
 use crate::db::models::login_link::{self, Purpose};
 use crate::db::{DbConn, now};
@@ -171,6 +171,11 @@ pub async fn request(
             let Some(account) = account else {
                 return Ok(());
             };
+            // Staff log in with their password and second factor: no login
+            // link for them (the answer stays the same).
+            if purpose == Purpose::Login && account.role() != Role::Associate {
+                return Ok(());
+            }
             // The link and its e-mail, together or not at all.
             conn.transaction::<_, AppError, _>(|conn| {
                 login_link::insert(
@@ -226,8 +231,33 @@ pub async fn is_valid(state: &AppState, token: &str, purpose: Purpose) -> Result
         .await
 }
 
+/// The staff account (administrator, secretary) a valid login link is for,
+/// if it is one: staff log in with their password and second factor, never
+/// with a link (a link made before this rule, or by hand, is refused).
+fn staff_account(
+    conn: &mut DbConn,
+    token_hash: &str,
+    now: NaiveDateTime,
+) -> Result<Option<i64>, AppError> {
+    let Some(id) = login_link::peek(conn, token_hash, Purpose::Login, now)? else {
+        return Ok(None);
+    };
+    Ok(Account::by_id(conn, id)?
+        .filter(|a| a.role() != Role::Associate)
+        .map(|a| a.id))
+}
+
+/// Whether a valid login link is for a staff account, which may not use it.
+pub async fn is_for_staff(state: &AppState, token: &str) -> Result<bool, AppError> {
+    let token_hash = secrets::digest(token);
+    state
+        .db
+        .run(move |conn| Ok(staff_account(conn, &token_hash, now())?.is_some()))
+        .await
+}
+
 /// Uses a login link: the account it lets in, or `None` when the link is
-/// unknown, expired or already used.
+/// unknown, expired or already used, or is for a staff account.
 pub async fn use_login_link(
     state: &AppState,
     token: &str,
@@ -239,6 +269,16 @@ pub async fn use_login_link(
         .db
         .run(move |conn| {
             let now = now();
+            if let Some(account) = staff_account(conn, &token_hash, now)? {
+                auth_log::record(
+                    conn,
+                    None,
+                    Some(account),
+                    "login_link_refused",
+                    &json!({"address": address, "reason": "staff_account"}),
+                )?;
+                return Ok(None);
+            }
             let used = login_link::consume(conn, &token_hash, Purpose::Login, now)?;
             match used {
                 Some(account) => auth_log::record(

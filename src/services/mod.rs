@@ -19,6 +19,7 @@ pub mod outbox;
 pub mod own_ballots;
 pub mod postal;
 pub mod register_documents;
+pub mod second_factor;
 pub mod secrets;
 pub mod shares;
 pub mod typeset;

@@ -81,6 +81,21 @@ fn page_table() -> RouteTable {
         .get("/password/reset/{token}", handlers::login_links::reset_form)
         .post("/password/reset/{token}", handlers::login_links::reset)
         .post("/logout", handlers::auth::logout)
+        .get("/login/second-factor", handlers::second_factor::login_form)
+        .post(
+            "/login/second-factor",
+            handlers::second_factor::login_submit,
+        )
+        .get("/account/second-factor", handlers::second_factor::account)
+        .post("/account/second-factor", handlers::second_factor::enrol)
+        .post(
+            "/account/second-factor/recovery-codes",
+            handlers::second_factor::regenerate,
+        )
+        .post(
+            "/account/second-factor/disable",
+            handlers::second_factor::disable,
+        )
         .post("/import/preview", handlers::import::preview)
         .get("/import", handlers::import::form)
         .add_with_data(
@@ -95,6 +110,10 @@ fn page_table() -> RouteTable {
         .post("/settings", handlers::settings::save)
         .get("/accounts", handlers::accounts::list)
         .post("/accounts", handlers::accounts::create)
+        .post(
+            "/accounts/{id:\\d+}/second-factor/reset",
+            handlers::second_factor::reset,
+        )
         .get("/colleges", handlers::colleges::show)
         .post("/colleges", handlers::colleges::save)
         .get("/associates", handlers::associates::list)

@@ -18,7 +18,7 @@ use crate::db::models::account::{Account, Role};
 use crate::db::models::session::Session;
 use crate::db::now;
 use crate::error::AppError;
-use crate::services::secrets;
+use crate::services::{second_factor, secrets};
 use crate::web::AppState;
 
 /// Sessions end after 30 minutes without a request, and after 12 hours in
@@ -67,6 +67,37 @@ pub async fn open(state: &AppState, account_id: i64) -> Result<Cookie<'static>, 
         .finish())
 }
 
+/// The cookie of a login waiting for its second factor: the password was
+/// right, no session exists yet (`services::second_factor::start_pending`).
+pub fn pending_cookie_name(state: &AppState) -> &'static str {
+    if state.base_url.starts_with("https://") {
+        "__Host-scrutin-pending"
+    } else {
+        "scrutin_pending"
+    }
+}
+
+pub fn pending_cookie(state: &AppState, id: String) -> Cookie<'static> {
+    let mut cookie = Cookie::build(pending_cookie_name(state), id)
+        .path("/")
+        .http_only(true)
+        .secure(state.base_url.starts_with("https://"))
+        .same_site(SameSite::Lax)
+        .finish();
+    cookie.set_max_age(CookieDuration::minutes(
+        second_factor::PENDING_LIFETIME.num_minutes(),
+    ));
+    cookie
+}
+
+pub fn clear_pending_cookie(state: &AppState) -> Cookie<'static> {
+    let mut cookie = Cookie::build(pending_cookie_name(state), "")
+        .path("/")
+        .finish();
+    cookie.set_max_age(CookieDuration::ZERO);
+    cookie
+}
+
 /// Ends the session on the server and returns a cookie that clears it.
 pub async fn close(state: &AppState, user: &PageUser) -> Result<Cookie<'static>, AppError> {
     let id_hash = user.session_hash.clone();
@@ -79,8 +110,16 @@ pub async fn close(state: &AppState, user: &PageUser) -> Result<Cookie<'static>,
     Ok(cookie)
 }
 
+/// The page where an account enrols its second factor.
+pub const ENROLMENT_PAGE: &str = "/account/second-factor";
+
+/// What an administrator without a second factor may reach: the enrolment
+/// page, and the way out.
+const ENROLMENT_PATHS: &[&str] = &[ENROLMENT_PAGE, "/logout"];
+
 /// The logged-in browser user. Pages that take it redirect anonymous
-/// visitors to the login page.
+/// visitors to the login page, and an administrator without a second
+/// factor to the enrolment page (`services::second_factor::must_enrol`).
 pub struct PageUser {
     pub account: Account,
     pub csrf_token: String,
@@ -127,6 +166,7 @@ impl FromRequest for PageUser {
             .path_and_query()
             .map(|p| p.to_string())
             .unwrap_or_default();
+        let path = req.path().to_string();
         Box::pin(async move {
             let to_login = || -> actix_web::Error {
                 let location = format!("/login?next={}", encode_next(&next));
@@ -154,12 +194,26 @@ impl FromRequest for PageUser {
                     {
                         Session::touch(conn, &session.id_hash, now)?;
                     }
-                    Ok(found)
+                    let must_enrol = match &found {
+                        Some((_, account)) => second_factor::must_enrol(conn, account)?,
+                        None => false,
+                    };
+                    Ok(found.map(|f| (f, must_enrol)))
                 })
                 .await
                 .map_err(actix_web::Error::from)?;
             match found {
-                Some((session, account)) => Ok(PageUser {
+                Some((_, true)) if !ENROLMENT_PATHS.contains(&path.as_str()) => {
+                    let location = format!("{ENROLMENT_PAGE}?next={}", encode_next(&next));
+                    Err(actix_web::error::InternalError::from_response(
+                        "second factor required",
+                        HttpResponse::SeeOther()
+                            .insert_header((header::LOCATION, location))
+                            .finish(),
+                    )
+                    .into())
+                }
+                Some(((session, account), _)) => Ok(PageUser {
                     account,
                     csrf_token: session.csrf_token,
                     session_hash: session.id_hash,
@@ -250,7 +304,7 @@ pub fn safe_next(next: &str) -> &str {
     next_target(Some(next)).unwrap_or(DEFAULT_NEXT)
 }
 
-fn encode_next(next: &str) -> String {
+pub fn encode_next(next: &str) -> String {
     next.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'/' | b'-' | b'_' | b'.' => {

@@ -131,6 +131,12 @@ async fn the_main_pages_have_no_wcag_a_or_aa_violation() {
     found.extend(audit(&b, &axe, "convocations").await);
     visit(&b, &app, Some(&secretary), "/register").await;
     found.extend(audit(&b, &axe, "register").await);
+    // The second factor: the enrolment page (secret, QR code) and the code
+    // asked after the password.
+    visit(&b, &app, Some(&secretary), "/account/second-factor").await;
+    found.extend(audit(&b, &axe, "second factor enrolment").await);
+    visit(&b, &app, None, "/login/second-factor").await;
+    found.extend(audit(&b, &axe, "login code").await);
     visit(
         &b,
         &app,

@@ -29,16 +29,7 @@ pub async fn browser(app: &TestApp, email: &str, password: &str) -> reqwest::Cli
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client");
-    let res = client
-        .post(app.url("/login"))
-        .form(&[
-            ("email", email),
-            ("password", password),
-            ("next", "/dashboard"),
-        ])
-        .send()
-        .await
-        .expect("login");
+    let res = app.page_login(&client, email, password, "/dashboard").await;
     assert_eq!(res.status(), 303, "logged in as {email}");
     client
 }

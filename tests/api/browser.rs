@@ -215,10 +215,66 @@ impl Browser {
             .expect("type");
         self.click("form[action='/login'] button[type=submit]")
             .await;
+        let path = until(10, "the page after the password", async || {
+            let path = self.path().await;
+            (path != "/login").then_some(path)
+        })
+        .await;
+        match path.as_str() {
+            // An administrator's first login: the enrolment, the app's
+            // code computed from the secret the page shows.
+            "/account/second-factor" => {
+                let secret = field("input[name=secret]")
+                    .await
+                    .expect("the secret")
+                    .attr("value")
+                    .await
+                    .expect("its value")
+                    .expect("a secret");
+                let code =
+                    scrutin::services::second_factor::code_at(&secret, crate::helpers::unix_now())
+                        .expect("a code");
+                self.type_code(&code, "form[action='/account/second-factor']")
+                    .await;
+                until(10, "the recovery codes", async || {
+                    self.find(Locator::Css("ul.recovery-codes")).await.ok()
+                })
+                .await;
+                self.find(Locator::LinkText(if self.lang().await == "en" {
+                    "Continue"
+                } else {
+                    "Continuer"
+                }))
+                .await
+                .expect("the way on")
+                .click()
+                .await
+                .expect("click");
+            }
+            "/login/second-factor" => {
+                let (_, code) = app
+                    .second_factor_proof(email)
+                    .expect("the account has a second factor");
+                self.type_code(&code, "form[action='/login/second-factor']")
+                    .await;
+            }
+            _ => {}
+        }
         until(10, "the dashboard after login", async || {
             (self.path().await == "/dashboard").then_some(())
         })
         .await;
+    }
+
+    /// Types the second factor's code in the form and sends it.
+    async fn type_code(&self, code: &str, form: &str) {
+        self.find(Locator::Css(&format!("{form} input[name=code]")))
+            .await
+            .expect("the code field")
+            .send_keys(code)
+            .await
+            .expect("type");
+        self.click(&format!("{form} button[type=submit]")).await;
     }
 }
 

@@ -248,13 +248,15 @@ impl TestApp {
         req.send().await.expect("request")
     }
 
-    /// Creates the administrator and logs in: the token.
+    /// Creates the administrator and logs in: the token. Once the
+    /// administrator has enrolled a second factor (a page login does it),
+    /// the login carries a code.
     pub async fn admin_token(&self) -> String {
         self.create_admin();
         let res = self
             .post_json(
                 "/api/v1/auth/login",
-                &json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}),
+                &self.api_login_body(ADMIN_EMAIL, ADMIN_PASSWORD),
                 None,
             )
             .await;
@@ -262,6 +264,163 @@ impl TestApp {
         let body: Value = res.json().await.expect("JSON");
         body["token"].as_str().expect("a token").to_string()
     }
+}
+
+impl TestApp {
+    /// The body of `POST /api/v1/auth/login`, with the second factor when
+    /// the account has one.
+    pub fn api_login_body(&self, email: &str, password: &str) -> Value {
+        let mut body = json!({"email": email, "password": password});
+        if let Some((field, code)) = self.second_factor_proof(email) {
+            body[field] = json!(code);
+        }
+        body
+    }
+
+    /// The second factor of an account that has one, as its owner would
+    /// type it: a code of the authenticator app (computed from the secret
+    /// in the database) for a step not used yet, `("totp", code)`; when the
+    /// steps a code may be accepted for now are used up (a test logs in
+    /// again within the same 30 s), a fresh recovery code,
+    /// `("recovery_code", code)`. `None` when the account has none.
+    pub fn second_factor_proof(&self, email: &str) -> Option<(&'static str, String)> {
+        use scrutin::db::models::account::Account;
+        use scrutin::db::models::second_factor::SecondFactor;
+        use scrutin::services::second_factor;
+        let db = self.db();
+        let mut conn = db.get().expect("connection");
+        let account = Account::by_email(&mut conn, email).expect("read the account")?;
+        let factor = SecondFactor::of(&mut conn, account.id).expect("read the second factor")?;
+        let now = unix_now();
+        let current = (now / 30) as i64;
+        let step = current.max(factor.last_step + 1);
+        if step <= current + 1 {
+            let code = second_factor::code_at(&factor.secret, step as u64 * 30).expect("a code");
+            return Some(("totp", code));
+        }
+        let codes = second_factor::replace_recovery_codes(&mut conn, account.id)
+            .expect("new recovery codes");
+        Some(("recovery_code", codes[0].clone()))
+    }
+
+    /// Logs in through the login form as a person would, and returns the
+    /// answer that opens the session (303 to `next`, with the session
+    /// cookie): the password, then the code of the second factor when the
+    /// account has one. An administrator without one is sent to enrol
+    /// first: this enrols through the enrolment page (the secret read from
+    /// the page, the code computed from it), then returns the password's
+    /// answer. Any other answer to the password (401, 429…) is returned as is.
+    /// Works with and without a cookie store: the cookies of the steps are
+    /// sent by hand.
+    pub async fn page_login(
+        &self,
+        client: &reqwest::Client,
+        email: &str,
+        password: &str,
+        next: &str,
+    ) -> reqwest::Response {
+        let res = client
+            .post(self.url("/login"))
+            .form(&[("email", email), ("password", password), ("next", next)])
+            .send()
+            .await
+            .expect("login");
+        let location = location(&res);
+        if location.starts_with("/login/second-factor") {
+            let cookie = set_cookie(&res, "scrutin_pending").expect("a pending login cookie");
+            let (_, code) = self
+                .second_factor_proof(email)
+                .expect("the account has a second factor");
+            return client
+                .post(self.url("/login/second-factor"))
+                .header("Cookie", cookie)
+                .form(&[("code", code.as_str()), ("next", next)])
+                .send()
+                .await
+                .expect("the code");
+        }
+        if location.starts_with("/account/second-factor") {
+            let cookie = set_cookie(&res, "scrutin_session").expect("a session cookie");
+            self.enrol(client, &cookie).await;
+        }
+        res
+    }
+
+    /// Enrols the account of the session `cookie` (`name=value`) through the
+    /// enrolment page: the secret shown, and the recovery codes shown once.
+    pub async fn enrol(&self, client: &reqwest::Client, cookie: &str) -> (String, Vec<String>) {
+        let page = client
+            .get(self.url("/account/second-factor"))
+            .header("Cookie", cookie)
+            .send()
+            .await
+            .expect("the enrolment page")
+            .text()
+            .await
+            .expect("body");
+        let secret = input_value(&page, "secret").expect("the secret on the enrolment page");
+        let csrf = input_value(&page, "csrf").expect("a CSRF field");
+        let code = scrutin::services::second_factor::code_at(&secret, unix_now()).expect("a code");
+        let res = client
+            .post(self.url("/account/second-factor"))
+            .header("Cookie", cookie)
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("secret", secret.as_str()),
+                ("code", code.as_str()),
+                ("next", "/dashboard"),
+            ])
+            .send()
+            .await
+            .expect("enrol");
+        assert_eq!(res.status(), 200, "the enrolment succeeds");
+        let body = res.text().await.expect("body");
+        (secret, recovery_codes_in(&body))
+    }
+}
+
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs()
+}
+
+/// The `Location` of an answer, or "".
+pub fn location(res: &reqwest::Response) -> String {
+    res.headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string()
+}
+
+/// `name=value` of the cookie `name` an answer sets.
+pub fn set_cookie(res: &reqwest::Response, name: &str) -> Option<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .and_then(|v| v.split(';').next())
+        .map(str::to_string)
+}
+
+/// The value of the first input `name` of a page.
+pub fn input_value(html: &str, name: &str) -> Option<String> {
+    let start = html.find(&format!("name=\"{name}\""))?;
+    let tag = &html[start..start + html[start..].find('>')?];
+    let value = tag.split("value=\"").nth(1)?.split('"').next()?;
+    Some(value.to_string())
+}
+
+/// The recovery codes a page shows (`<li><code>…</code></li>`).
+pub fn recovery_codes_in(html: &str) -> Vec<String> {
+    html.split("<li><code>")
+        .skip(1)
+        .filter_map(|rest| rest.split("</code>").next())
+        .map(str::to_string)
+        .collect()
 }
 
 /// Asserts the error shape of CONTRACT.md and returns the code.

@@ -137,16 +137,9 @@ async fn the_import_page_previews_then_confirms(app: TestApp) {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client");
-    let res = browser
-        .post(app.url("/login"))
-        .form(&[
-            ("email", ADMIN_EMAIL),
-            ("password", ADMIN_PASSWORD),
-            ("next", "/import"),
-        ])
-        .send()
-        .await
-        .expect("login");
+    let res = app
+        .page_login(&browser, ADMIN_EMAIL, ADMIN_PASSWORD, "/import")
+        .await;
     assert_eq!(res.status(), 303);
     let page = browser
         .get(app.url("/import"))

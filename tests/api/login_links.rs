@@ -10,7 +10,25 @@ use diesel::prelude::*;
 use scrutin::db::schema::{accounts, audit_log, login_links};
 use serde_json::{Value, json};
 
-use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp};
+use crate::helpers::TestApp;
+
+/// An associate's account with a password: login links are for associates
+/// (staff log in with their password and second factor, see
+/// second_factor.rs).
+const MEMBER_EMAIL: &str = "alice@example.coop";
+const MEMBER_PASSWORD: &str = "alice's long password";
+
+fn create_member(app: &TestApp) {
+    let db = app.db();
+    let mut conn = db.get().expect("connection");
+    scrutin::services::accounts::create_account(
+        &mut conn,
+        MEMBER_EMAIL,
+        MEMBER_PASSWORD,
+        scrutin::db::models::account::Role::Associate,
+    )
+    .expect("the associate's account");
+}
 
 both_backends!(
     a_login_link_logs_in_once_and_only_once,
@@ -108,9 +126,9 @@ fn session_cookie(res: &reqwest::Response) -> Option<String> {
         .map(str::to_string)
 }
 
-/// Asks for a login link for the admin and returns its token.
+/// Asks for a login link for the associate and returns its token.
 async fn login_link(app: &TestApp, already: usize) -> String {
-    let res = ask(app, "/login/link", ADMIN_EMAIL).await;
+    let res = ask(app, "/login/link", MEMBER_EMAIL).await;
     assert_eq!(res.status(), 200);
     let mails = wait_for_mails(app, already + 1).await;
     let mail = mails
@@ -121,15 +139,15 @@ async fn login_link(app: &TestApp, already: usize) -> String {
 }
 
 async fn a_login_link_logs_in_once_and_only_once(app: TestApp) {
-    app.create_admin();
-    let res = ask(&app, "/login/link", ADMIN_EMAIL).await;
+    create_member(&app);
+    let res = ask(&app, "/login/link", MEMBER_EMAIL).await;
     assert_eq!(res.status(), 200);
     let page = res.text().await.expect("body");
     assert!(page.contains("Si un compte existe"), "{page}");
     assert!(page.contains("valable 10 minutes"), "{page}");
     let mails = wait_for_mails(&app, 1).await;
     let mail = &mails[0];
-    assert!(mail.contains(&format!("To: {ADMIN_EMAIL}")), "{mail}");
+    assert!(mail.contains(&format!("To: {MEMBER_EMAIL}")), "{mail}");
     assert!(mail.contains("expire dans 10 minutes"), "{mail}");
     let token = token_in(mail, "/login/link/");
     assert!(token.len() >= 32, "at least 128 bits: {token}");
@@ -198,7 +216,7 @@ async fn a_login_link_logs_in_once_and_only_once(app: TestApp) {
 }
 
 async fn an_expired_login_link_is_refused(app: TestApp) {
-    app.create_admin();
+    create_member(&app);
     let token = login_link(&app, 0).await;
     {
         let db = app.db();
@@ -222,29 +240,41 @@ async fn an_expired_login_link_is_refused(app: TestApp) {
 }
 
 async fn an_unknown_email_gets_the_same_answer_and_no_mail(app: TestApp) {
-    app.create_admin();
+    create_member(&app);
     for path in ["/login/link", "/password/forgot"] {
         let unknown = ask(&app, path, "nobody@example.coop").await;
         let unknown = (unknown.status(), unknown.text().await.expect("body"));
         let malformed = ask(&app, path, "not an address").await;
         let malformed = (malformed.status(), malformed.text().await.expect("body"));
-        let known = ask(&app, path, ADMIN_EMAIL).await;
+        let known = ask(&app, path, MEMBER_EMAIL).await;
         let known = (known.status(), known.text().await.expect("body"));
         assert_eq!(unknown, known, "{path}");
         assert_eq!(malformed, known, "{path}");
     }
-    // Two e-mails, both to the admin; give a stray one time to appear.
+    // Two e-mails, both to the associate; give a stray one time to appear.
     let mails = wait_for_mails(&app, 2).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(mail_files(&app).len(), 2);
     for mail in &mails {
-        assert!(mail.contains(&format!("To: {ADMIN_EMAIL}")), "{mail}");
+        assert!(mail.contains(&format!("To: {MEMBER_EMAIL}")), "{mail}");
         assert!(!mail.contains("nobody@example.coop"), "{mail}");
     }
 }
 
 async fn a_password_reset_changes_the_password_and_ends_the_tokens(app: TestApp) {
-    let api_token = app.admin_token().await;
+    create_member(&app);
+    let res = app
+        .post_json(
+            "/api/v1/auth/login",
+            &json!({"email": MEMBER_EMAIL, "password": MEMBER_PASSWORD}),
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let api_token = res.json::<Value>().await.expect("JSON")["token"]
+        .as_str()
+        .expect("a token")
+        .to_string();
     assert_eq!(
         app.get_api("/api/v1/me", Some(&api_token)).await.status(),
         200
@@ -252,7 +282,7 @@ async fn a_password_reset_changes_the_password_and_ends_the_tokens(app: TestApp)
     let res = post_form(
         &app,
         "/login",
-        &[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)],
+        &[("email", MEMBER_EMAIL), ("password", MEMBER_PASSWORD)],
     )
     .await;
     assert_eq!(res.status(), 303);
@@ -260,7 +290,7 @@ async fn a_password_reset_changes_the_password_and_ends_the_tokens(app: TestApp)
 
     let res = get(&app, "/password/forgot", None).await;
     assert_eq!(res.status(), 200);
-    let res = ask(&app, "/password/forgot", ADMIN_EMAIL).await;
+    let res = ask(&app, "/password/forgot", MEMBER_EMAIL).await;
     assert_eq!(res.status(), 200);
     let mails = wait_for_mails(&app, 1).await;
     assert!(mails[0].contains("mot de passe"), "{}", mails[0]);
@@ -322,13 +352,13 @@ async fn a_password_reset_changes_the_password_and_ends_the_tokens(app: TestApp)
         async move {
             app.post_json(
                 "/api/v1/auth/login",
-                &json!({"email": ADMIN_EMAIL, "password": password}),
+                &json!({"email": MEMBER_EMAIL, "password": password}),
                 None,
             )
             .await
         }
     };
-    assert_eq!(login(ADMIN_PASSWORD).await.status(), 401);
+    assert_eq!(login(MEMBER_PASSWORD).await.status(), 401);
     let res = login(NEW_PASSWORD).await;
     assert_eq!(res.status(), 200);
     let body: Value = res.json().await.expect("JSON");
@@ -346,10 +376,10 @@ async fn a_password_reset_changes_the_password_and_ends_the_tokens(app: TestApp)
 }
 
 async fn too_many_link_requests_get_429(app: TestApp) {
-    app.create_admin();
+    create_member(&app);
     // Five per e-mail in 15 minutes, login links and resets together,
     // known and unknown e-mails alike.
-    for email in [ADMIN_EMAIL, "nobody@example.coop"] {
+    for email in [MEMBER_EMAIL, "nobody@example.coop"] {
         for path in [
             "/login/link",
             "/password/forgot",
@@ -380,7 +410,7 @@ async fn too_many_link_requests_get_429(app: TestApp) {
             .status(),
         200
     );
-    // Only the five allowed requests for the admin sent an e-mail.
+    // Only the five allowed requests for the associate sent an e-mail.
     wait_for_mails(&app, 5).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert_eq!(mail_files(&app).len(), 5);
@@ -419,28 +449,28 @@ fn reason(details: &str) -> String {
 }
 
 async fn the_audit_log_records_logins_links_and_resets_without_secrets(app: TestApp) {
-    app.create_admin();
-    let admin: i64 = {
+    create_member(&app);
+    let member: i64 = {
         let db = app.db();
         let mut conn = db.get().expect("connection");
         accounts::table
-            .filter(accounts::email.eq(ADMIN_EMAIL))
+            .filter(accounts::email.eq(MEMBER_EMAIL))
             .select(accounts::id)
             .first(&mut conn)
-            .expect("the admin")
+            .expect("the associate's account")
     };
     let wrong_password = "not the right password at all";
     let res = post_form(
         &app,
         "/login",
-        &[("email", ADMIN_EMAIL), ("password", wrong_password)],
+        &[("email", MEMBER_EMAIL), ("password", wrong_password)],
     )
     .await;
     assert_eq!(res.status(), 401);
     let res = post_form(
         &app,
         "/login",
-        &[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)],
+        &[("email", MEMBER_EMAIL), ("password", MEMBER_PASSWORD)],
     )
     .await;
     assert_eq!(res.status(), 303);
@@ -459,7 +489,7 @@ async fn the_audit_log_records_logins_links_and_resets_without_secrets(app: Test
 
     // A reset link tried as a login link, then expired, then a fresh one used.
     assert_eq!(
-        ask(&app, "/password/forgot", ADMIN_EMAIL).await.status(),
+        ask(&app, "/password/forgot", MEMBER_EMAIL).await.status(),
         200
     );
     let mails = wait_for_mails(&app, 2).await;
@@ -485,7 +515,7 @@ async fn the_audit_log_records_logins_links_and_resets_without_secrets(app: Test
     let res = post_form(&app, &format!("/password/reset/{expired_token}"), &fields).await;
     assert_eq!(res.status(), 410);
     assert_eq!(
-        ask(&app, "/password/forgot", ADMIN_EMAIL).await.status(),
+        ask(&app, "/password/forgot", MEMBER_EMAIL).await.status(),
         200
     );
     let mails = wait_for_mails(&app, 3).await;
@@ -506,21 +536,25 @@ async fn the_audit_log_records_logins_links_and_resets_without_secrets(app: Test
     assert_eq!(
         seen,
         vec![
-            ("password_login_failed", Some(admin), none()),
-            ("password_login", Some(admin), none()),
-            ("login_link_requested", Some(admin), none()),
+            ("password_login_failed", Some(member), none()),
+            ("password_login", Some(member), none()),
+            ("login_link_requested", Some(member), none()),
             ("login_link_requested", None, none()),
-            ("login_link_used", Some(admin), none()),
+            ("login_link_used", Some(member), none()),
             ("login_link_refused", None, "unknown_or_used".to_string()),
-            ("password_reset_requested", Some(admin), none()),
+            ("password_reset_requested", Some(member), none()),
             (
                 "login_link_refused",
-                Some(admin),
+                Some(member),
                 "wrong_purpose".to_string()
             ),
-            ("password_reset_refused", Some(admin), "expired".to_string()),
-            ("password_reset_requested", Some(admin), none()),
-            ("password_reset_used", Some(admin), none()),
+            (
+                "password_reset_refused",
+                Some(member),
+                "expired".to_string()
+            ),
+            ("password_reset_requested", Some(member), none()),
+            ("password_reset_used", Some(member), none()),
         ]
     );
     // Where from, and never a secret: no token, no digest, no password, no
@@ -538,7 +572,7 @@ async fn the_audit_log_records_logins_links_and_resets_without_secrets(app: Test
         }
         for secret in [
             wrong_password,
-            ADMIN_PASSWORD,
+            MEMBER_PASSWORD,
             NEW_PASSWORD,
             "nobody@example.coop",
         ] {

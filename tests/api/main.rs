@@ -2,8 +2,9 @@
 //! test, on SQLite always and on PostgreSQL when SCRUTIN_TEST_POSTGRES_URL is set.
 
 #[macro_use]
-mod accessibility;
+mod helpers;
 
+mod accessibility;
 mod assembly_pages;
 mod auth;
 mod browser;
@@ -14,7 +15,6 @@ mod convocations_print;
 mod cooperative;
 mod crash;
 mod demo;
-mod helpers;
 mod hostile_input;
 mod import;
 mod left_associates;
@@ -35,6 +35,7 @@ mod register;
 mod register_documents;
 mod register_pages;
 mod schema;
+mod second_factor;
 mod secret_ballot;
 mod security_routes;
 mod trusted_proxies;

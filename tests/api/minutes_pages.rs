@@ -16,12 +16,9 @@ async fn browser(app: &TestApp) -> reqwest::Client {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client");
-    let res = client
-        .post(app.url("/login"))
-        .form(&[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)])
-        .send()
-        .await
-        .expect("login");
+    let res = app
+        .page_login(&client, ADMIN_EMAIL, ADMIN_PASSWORD, "/dashboard")
+        .await;
     assert_eq!(res.status(), 303);
     client
 }

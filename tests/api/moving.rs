@@ -12,8 +12,8 @@ use scrutin::services::moving;
 use serde_json::{Value, json};
 
 use crate::helpers::{
-    ADMIN_EMAIL, ADMIN_PASSWORD, Backend, TestApp, fresh_postgres, replay_published, spawn_app,
-    spawn_app_on,
+    ADMIN_EMAIL, ADMIN_PASSWORD, Backend, TestApp, error_code, fresh_postgres, replay_published,
+    spawn_app, spawn_app_on,
 };
 use crate::minutes::run_assembly;
 use crate::voting::{Vote, admit_many, in_a_month};
@@ -270,6 +270,11 @@ async fn build_cooperative(app: &TestApp) -> Facts {
         digest,
     };
     facts.look(app, &vote.token).await;
+    // The administrator enrols a second factor, which moves with the account.
+    let res = app
+        .page_login(&app.client, ADMIN_EMAIL, ADMIN_PASSWORD, "/dashboard")
+        .await;
+    assert_eq!(res.status(), 303, "the administrator enrols");
     facts
 }
 
@@ -281,7 +286,23 @@ async fn admin_login(app: &TestApp) -> String {
             None,
         )
         .await;
-    assert_eq!(res.status(), 200, "the administrator's password moved");
+    assert_eq!(
+        error_code(res, 401).await,
+        "second_factor_required",
+        "the administrator's second factor moved"
+    );
+    let res = app
+        .post_json(
+            "/api/v1/auth/login",
+            &app.api_login_body(ADMIN_EMAIL, ADMIN_PASSWORD),
+            None,
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        200,
+        "the administrator's password and second factor moved"
+    );
     let login: Value = res.json().await.expect("JSON");
     login["token"].as_str().expect("token").to_string()
 }
@@ -358,6 +379,14 @@ async fn move_to(
 ) -> TestApp {
     let started = Instant::now();
     let (bytes, before) = export(source, dir, "before.json");
+    let rows = |table: &str| before["tables"][table].as_array().map_or(0, Vec::len);
+    assert_eq!(
+        rows("second_factors"),
+        1,
+        "the administrator's second factor"
+    );
+    assert!(rows("recovery_codes") >= 9, "its recovery codes");
+    assert!(before["tables"].get("pending_logins").is_none());
     let exported = started.elapsed();
     let started = Instant::now();
     succeeded(&import(&target, &dir.join("before.json")));

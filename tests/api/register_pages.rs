@@ -39,12 +39,7 @@ impl Browser {
             .redirect(Policy::none())
             .build()
             .expect("client");
-        let res = client
-            .post(app.url("/login"))
-            .form(&[("email", email), ("password", password)])
-            .send()
-            .await
-            .expect("login");
+        let res = app.page_login(&client, email, password, "/dashboard").await;
         assert_eq!(res.status(), 303, "the login succeeds");
         let mut browser = Browser {
             base: app.url(""),

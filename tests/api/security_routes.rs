@@ -106,6 +106,12 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("GET", "/password/reset/{token}", EVERYONE),
     ("POST", "/password/reset/{token}", EVERYONE),
     ("POST", "/logout", LOGGED_IN),
+    ("GET", "/login/second-factor", EVERYONE),
+    ("POST", "/login/second-factor", EVERYONE),
+    ("GET", "/account/second-factor", LOGGED_IN),
+    ("POST", "/account/second-factor", LOGGED_IN),
+    ("POST", "/account/second-factor/recovery-codes", LOGGED_IN),
+    ("POST", "/account/second-factor/disable", LOGGED_IN),
     ("POST", "/import/preview", ADMIN),
     ("GET", "/import", ADMIN),
     ("POST", "/import", ADMIN),
@@ -115,6 +121,7 @@ const TABLE: &[(&str, &str, &[Who])] = &[
     ("POST", "/settings", ADMIN),
     ("GET", "/accounts", ADMIN),
     ("POST", "/accounts", ADMIN),
+    ("POST", "/accounts/{id:\\d+}/second-factor/reset", ADMIN),
     ("GET", "/colleges", STAFF),
     ("POST", "/colleges", ADMIN),
     ("GET", "/associates", STAFF),
@@ -204,6 +211,8 @@ pub struct Fixture {
     pub form_key: String,
     /// One of the assembly's e-mails (a convocation) in the outbox.
     pub message: i64,
+    /// The secretary's account (whose second factor the administrator may reset).
+    pub secretary_account: i64,
 }
 
 /// A role's credentials: an API token and a browser session with its CSRF token.
@@ -235,7 +244,7 @@ pub async fn log_in(app: &TestApp, who: Who) -> Creds {
     let res = app
         .post_json(
             "/api/v1/auth/login",
-            &json!({"email": email, "password": password}),
+            &app.api_login_body(email, password),
             None,
         )
         .await;
@@ -243,13 +252,10 @@ pub async fn log_in(app: &TestApp, who: Who) -> Creds {
     let body: Value = res.json().await.expect("JSON");
     let token = body["token"].as_str().map(str::to_string);
 
+    // The administrator enrols a second factor at the first page login.
     let res = app
-        .client
-        .post(app.url("/login"))
-        .form(&[("email", email), ("password", password)])
-        .send()
-        .await
-        .expect("login");
+        .page_login(&app.client, email, password, "/dashboard")
+        .await;
     assert_eq!(res.status(), 303, "{who:?} logs in to the pages");
     let cookie = res
         .headers()
@@ -324,7 +330,7 @@ pub async fn fixture(app: &TestApp) -> Fixture {
     )
     .await;
     let other = admit(app, &token, colleges[1], "Bruno Petit", B_EMAIL, B_PASSWORD).await;
-    {
+    let secretary_account = {
         let db = app.db();
         let mut conn = db.get().expect("connection");
         scrutin::services::accounts::create_account(
@@ -333,8 +339,8 @@ pub async fn fixture(app: &TestApp) -> Fixture {
             SECRETARY_PASSWORD,
             Role::Secretary,
         )
-        .expect("the secretary");
-    }
+        .expect("the secretary")
+    };
     let post = |path: String, body: Value| {
         let token = token.clone();
         async move { app.post_json(&path, &body, Some(&token)).await }
@@ -407,6 +413,7 @@ pub async fn fixture(app: &TestApp) -> Fixture {
         card,
         form_key,
         message,
+        secretary_account,
     }
 }
 
@@ -427,6 +434,7 @@ pub fn concrete(pattern: &str, fx: &Fixture) -> String {
             "id" if before.ends_with("/outbox/") => fx.message.to_string(),
             "associate" | "associate_id" => fx.associate.to_string(),
             "id" if before.ends_with("/associates/") => fx.associate.to_string(),
+            "id" if before.ends_with("/accounts/") => fx.secretary_account.to_string(),
             "id" if before.ends_with("/assemblies/") => fx.assembly.to_string(),
             "id" if before.ends_with("/resolutions/") => fx.resolution.to_string(),
             other => panic!("no value for {{{other}}} in {pattern}"),
@@ -506,6 +514,7 @@ fn body_for(method: &str, pattern: &str, fx: &Fixture, n: usize) -> Body {
         }
         (_, p) if p.starts_with("/api/") => Body::Json(json!({})),
         ("POST", "/login") => f(&[("email", A_EMAIL), ("password", A_PASSWORD)]),
+        ("POST", "/login/second-factor") => f(&[("code", "000000")]),
         ("POST", "/login/link" | "/password/forgot") => f(&[("email", "nobody@example.coop")]),
         ("POST", "/password/reset/{token}") => f(&[
             ("password", "a new long password"),

@@ -10,6 +10,9 @@ use serde_json::{Value, json};
 use crate::crash::{VOTERS, prepare, serve, url_of};
 use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, replay_published};
 
+const SECRETARY_EMAIL: &str = "secretariat@example.coop";
+const SECRETARY_PASSWORD: &str = "a long secretary password";
+
 both_backends!(two_processes_accept_each_ballot_once);
 both_backends!(a_live_screen_follows_ballots_cast_through_another_process);
 
@@ -112,9 +115,21 @@ async fn a_live_screen_follows_ballots_cast_through_another_process(app: TestApp
         .redirect(Policy::none())
         .build()
         .expect("client");
+    // The secretary's login: an administrator's would first have to enrol
+    // a second factor.
+    {
+        let mut conn = app.db().get().expect("connection");
+        scrutin::services::accounts::create_account(
+            &mut conn,
+            SECRETARY_EMAIL,
+            SECRETARY_PASSWORD,
+            scrutin::db::models::account::Role::Secretary,
+        )
+        .expect("the secretary");
+    }
     let login = secretary
         .post(format!("{first}/login"))
-        .form(&[("email", ADMIN_EMAIL), ("password", ADMIN_PASSWORD)])
+        .form(&[("email", SECRETARY_EMAIL), ("password", SECRETARY_PASSWORD)])
         .send()
         .await
         .expect("login");

@@ -14,6 +14,7 @@ pub mod login_refusal;
 pub mod minutes;
 pub mod outbox;
 pub mod resolution;
+pub mod second_factor;
 pub mod session;
 pub mod setting;
 pub mod share_movement;
@@ -58,6 +59,9 @@ pub fn load_every_table(conn: &mut DbConn) -> QueryResult<usize> {
     rows += login_refusal::load_some(conn)?;
     rows += outbox::of_assembly(conn, 0)?.len();
     rows += minutes::MinutesRow::latest(conn, 0)?.map_or(0, |_| 1);
+    rows += second_factor::SecondFactor::load_some(conn)?;
+    rows += second_factor::RecoveryCode::load_some(conn)?;
+    rows += second_factor::PendingLogin::load_some(conn)?;
     Ok(rows)
 }
 

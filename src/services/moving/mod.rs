@@ -31,7 +31,9 @@ pub const VERSION: u64 = 1;
 /// Tables left out, and why: browser sessions and API bearer tokens (12
 /// hours) are logins in progress; failed logins, one-time link requests and
 /// the marks of audited lockouts are counters kept 15 minutes; one-time
-/// login links expire in 10 minutes.
+/// login links expire in 10 minutes; a password waiting for its second
+/// factor, in 5. (The second factors themselves and their recovery codes
+/// travel: they are part of the accounts.)
 pub const EXCLUDED: &[&str] = &[
     "sessions",
     "api_tokens",
@@ -39,6 +41,7 @@ pub const EXCLUDED: &[&str] = &[
     "login_links",
     "login_link_requests",
     "login_refusals",
+    "pending_logins",
 ];
 
 /// Writes the archive of the database `conn` reads, from one snapshot (a

@@ -303,4 +303,15 @@ archived_tables! {
         created_at: NaiveDateTime,
         signed_at: Option<NaiveDateTime>,
     }
+    second_factors [account_id] {
+        account_id: i64,
+        secret: String,
+        last_step: i64,
+        enrolled_at: NaiveDateTime,
+    }
+    recovery_codes [code_hash] {
+        code_hash: String,
+        account_id: i64,
+        created_at: NaiveDateTime,
+    }
 }

@@ -4,6 +4,7 @@ use serde_json::json;
 
 use crate::error::AppError;
 use crate::services::accounts;
+use crate::services::second_factor::Proof;
 use crate::web::AppState;
 use crate::web::api::ApiAccount;
 use crate::web::session::client_address;
@@ -12,16 +13,29 @@ use crate::web::session::client_address;
 pub struct LoginBody {
     email: String,
     password: String,
+    /// The 6-digit code of the authenticator app, for an account with a
+    /// second factor; or, instead, one of its recovery codes.
+    totp: Option<String>,
+    recovery_code: Option<String>,
 }
 
-/// `POST /auth/login` → `{"token", "role"}`.
+/// `POST /auth/login` → `{"token", "role"}`; an account with a second
+/// factor adds `"totp"` or `"recovery_code"`.
 pub async fn login(
     state: web::Data<AppState>,
     req: HttpRequest,
     body: web::Json<LoginBody>,
 ) -> Result<HttpResponse, AppError> {
     let address = client_address(&req);
-    let login = accounts::login(&state.db, &body.email, &body.password, &address).await?;
+    let body = body.into_inner();
+    let proof = match (body.totp, body.recovery_code) {
+        (Some(code), _) => Some(Proof::Code(
+            code.chars().filter(|c| !c.is_whitespace()).collect(),
+        )),
+        (None, Some(code)) => Some(Proof::Recovery(code)),
+        (None, None) => None,
+    };
+    let login = accounts::login(&state.db, &body.email, &body.password, &address, proof).await?;
     Ok(HttpResponse::Ok().json(json!({"token": login.token, "role": login.role})))
 }
 

@@ -5,6 +5,8 @@ use actix_web::web;
 use serde::Deserialize;
 
 use crate::db::models::account::{Account, Role};
+use crate::db::models::second_factor::SecondFactor;
+use crate::error::AppError;
 use crate::services::accounts;
 use crate::web::AppState;
 use crate::web::handlers::dashboard::DoneQuery;
@@ -22,6 +24,14 @@ pub struct NewSecretary {
     password: String,
 }
 
+/// The staff accounts, and which of them have a second factor.
+async fn staff_and_factors(state: &AppState) -> Result<(Vec<Account>, Vec<i64>), AppError> {
+    state
+        .db
+        .run(|conn| Ok((Account::staff(conn)?, SecondFactor::account_ids(conn)?)))
+        .await
+}
+
 pub async fn list(
     state: web::Data<AppState>,
     user: PageUser,
@@ -29,11 +39,12 @@ pub async fn list(
     query: web::Query<DoneQuery>,
 ) -> PageResult {
     user.require(&[Role::Admin])?;
-    let staff = state.db.run(|conn| Ok(Account::staff(conn)?)).await?;
+    let (staff, enrolled) = staff_and_factors(&state).await?;
     let body = view::view(
         lang,
         &user,
         &staff,
+        &enrolled,
         "",
         &Problems::default(),
         query.done.as_deref(),
@@ -67,7 +78,7 @@ pub async fn create(
             .iter_mut()
             .for_each(|p| p.field = Some("email".into()));
     }
-    let staff = state.db.run(|conn| Ok(Account::staff(conn)?)).await?;
-    let body = view::view(lang, &user, &staff, &form.email, &problems, None);
+    let (staff, enrolled) = staff_and_factors(&state).await?;
+    let body = view::view(lang, &user, &staff, &enrolled, &form.email, &problems, None);
     Ok(page(error.status, body))
 }

@@ -2,12 +2,13 @@ use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
-use crate::services::accounts;
+use crate::services::accounts::{self, Verified};
+use crate::services::second_factor;
 use crate::web::AppState;
 use crate::web::handlers::forms::page;
 use crate::web::i18n::Lang;
 use crate::web::page_error::PageResult;
-use crate::web::session::{self, PageUser, next_target};
+use crate::web::session::{self, ENROLMENT_PAGE, PageUser, next_target};
 use crate::web::views::pages::login::{self, LoginForm};
 
 #[derive(Deserialize)]
@@ -50,12 +51,34 @@ pub async fn submit(
 ) -> PageResult {
     let next = next_target(fields.next.as_deref())?.to_string();
     let address = session::client_address(&req);
-    match accounts::verify_login(&state.db, &fields.email, &fields.password, &address).await {
-        Ok(account) => {
+    match accounts::verify_login(&state.db, &fields.email, &fields.password, &address, None).await {
+        Ok(Verified::LoggedIn {
+            account,
+            must_enrol,
+        }) => {
             let cookie = session::open(&state, account.id).await?;
+            let location = if must_enrol {
+                format!("{ENROLMENT_PAGE}?next={}", session::encode_next(&next))
+            } else {
+                next
+            };
             Ok(HttpResponse::SeeOther()
                 .cookie(cookie)
-                .insert_header((header::LOCATION, next))
+                .insert_header((header::LOCATION, location))
+                .finish())
+        }
+        // The password is right; the code comes next, on its own page.
+        Ok(Verified::SecondFactorNeeded(account)) => {
+            let id = state
+                .db
+                .run(move |conn| second_factor::start_pending(conn, account.id))
+                .await?;
+            Ok(HttpResponse::SeeOther()
+                .cookie(session::pending_cookie(&state, id))
+                .insert_header((
+                    header::LOCATION,
+                    format!("/login/second-factor?next={}", session::encode_next(&next)),
+                ))
                 .finish())
         }
         Err(e) if e.status.as_u16() == 401 => {

@@ -8,7 +8,7 @@ use maud::Markup;
 use serde::Deserialize;
 
 use crate::db::models::login_link::Purpose;
-use crate::services::login_links;
+use crate::services::{login_links, second_factor};
 use crate::web::AppState;
 use crate::web::i18n::Lang;
 use crate::web::page_error::PageResult;
@@ -36,7 +36,10 @@ async fn ask(
 ) -> PageResult {
     let address = session::client_address(req);
     match login_links::request(state, email, &address, purpose).await {
-        Ok(()) => Ok(html(actix_web::http::StatusCode::OK, view::sent(lang))),
+        Ok(()) => Ok(html(
+            actix_web::http::StatusCode::OK,
+            view::sent(lang, purpose == Purpose::Login),
+        )),
         Err(e) if let Some(seconds) = e.retry_after() => {
             let mut res = html(
                 actix_web::http::StatusCode::TOO_MANY_REQUESTS,
@@ -68,7 +71,12 @@ pub async fn confirm_login(
     lang: Lang,
     token: web::Path<String>,
 ) -> PageResult {
-    if login_links::is_valid(&state, &token, Purpose::Login).await? {
+    if login_links::is_for_staff(&state, &token).await? {
+        Ok(html(
+            actix_web::http::StatusCode::FORBIDDEN,
+            view::staff(lang),
+        ))
+    } else if login_links::is_valid(&state, &token, Purpose::Login).await? {
         Ok(html(
             actix_web::http::StatusCode::OK,
             view::confirm_login(lang, &token),
@@ -86,6 +94,12 @@ pub async fn use_login(
     token: web::Path<String>,
 ) -> PageResult {
     let address = session::client_address(&req);
+    if login_links::is_for_staff(&state, &token).await? {
+        return Ok(html(
+            actix_web::http::StatusCode::FORBIDDEN,
+            view::staff(lang),
+        ));
+    }
     match login_links::use_login_link(&state, &token, &address).await? {
         Some(account_id) => {
             let cookie = session::open(&state, account_id).await?;
@@ -136,7 +150,8 @@ pub struct ResetFields {
 }
 
 /// POST /password/reset/{token}: sets the password, ends every session and
-/// API token of the account, and logs the user in afresh.
+/// API token of the account, and logs the user in afresh, unless the
+/// account has a second factor: then back to the login page.
 pub async fn reset(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -152,6 +167,18 @@ pub async fn reset(
     }
     let address = session::client_address(&req);
     match login_links::reset_password(&state, &token, &fields.password, &address).await? {
+        // With a second factor, the e-mail alone does not log in: the
+        // password, then the code.
+        Some(account_id)
+            if state
+                .db
+                .run(move |conn| second_factor::is_enrolled(conn, account_id))
+                .await? =>
+        {
+            Ok(HttpResponse::SeeOther()
+                .insert_header((header::LOCATION, "/login?done=password_changed"))
+                .finish())
+        }
         Some(account_id) => {
             let cookie = session::open(&state, account_id).await?;
             Ok(HttpResponse::SeeOther()

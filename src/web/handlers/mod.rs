@@ -20,6 +20,7 @@ pub mod import;
 pub mod live;
 pub mod login_links;
 pub mod minutes;
+pub mod second_factor;
 pub mod settings;
 pub mod vote;
 pub mod voting_cards;

@@ -206,6 +206,22 @@ pub fn flash(lang: Lang, done: Option<&str>) -> Markup {
         Some("imported") => lang.tr("Import terminé.", "Import done."),
         Some("account_created") => lang.tr("Compte créé.", "Account created."),
         Some("logged_out") => lang.tr("Vous êtes déconnecté.", "You are logged out."),
+        Some("second_factor_disabled") => lang.tr(
+            "Double authentification désactivée.",
+            "Two-factor login turned off.",
+        ),
+        Some("second_factor_reset") => lang.tr(
+            "Double authentification réinitialisée : le compte devra l'activer de nouveau.",
+            "Two-factor login reset: the account will have to set it up again.",
+        ),
+        Some("second_factor_expired") => lang.tr(
+            "Le délai pour saisir le code est dépassé : saisissez de nouveau votre mot de passe.",
+            "The time to type the code is over: type your password again.",
+        ),
+        Some("password_changed") => lang.tr(
+            "Mot de passe changé : connectez-vous avec le nouveau et votre code.",
+            "Password changed: log in with the new one and your code.",
+        ),
         _ => return html! {},
     };
     html! { p.flash role="status" { (text) } }

@@ -34,6 +34,9 @@ pub fn app_page(lang: Lang, user: &PageUser, title: &str, main: Markup) -> Marku
             @for (href, fr, en) in links {
                 a href=(href) { (lang.tr(fr, en)) }
             }
+            @if user.role() != Role::Associate || user.account.password_hash.is_some() {
+                a href="/account/second-factor" { (lang.tr("Double authentification", "Two-factor login")) }
+            }
             form.inline method="post" action="/logout" {
                 (components::csrf(&user.csrf_token))
                 button.link type="submit" { (lang.tr("Se déconnecter", "Log out")) }

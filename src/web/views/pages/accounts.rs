@@ -23,6 +23,7 @@ pub fn view(
     lang: Lang,
     user: &PageUser,
     staff: &[Account],
+    enrolled: &[i64],
     email: &str,
     problems: &Problems,
     done: Option<&str>,
@@ -46,6 +47,7 @@ pub fn view(
                         th scope="col" { (lang.tr("Adresse e-mail", "E-mail address")) }
                         th scope="col" { (lang.tr("Rôle", "Role")) }
                         th scope="col" { (lang.tr("Créé le", "Created on")) }
+                        th scope="col" { (lang.tr("Double authentification", "Two-factor login")) }
                     } }
                     tbody {
                         @for a in staff {
@@ -53,11 +55,31 @@ pub fn view(
                                 td { (a.email) }
                                 td { (role_label(lang, a.role())) }
                                 td { (components::date(lang, a.created_at.date())) }
+                                td {
+                                    @if enrolled.contains(&a.id) {
+                                        (lang.tr("Activée", "On"))
+                                        @if a.id != user.account.id {
+                                            form.inline method="post" action=(format!("/accounts/{}/second-factor/reset", a.id)) {
+                                                (components::csrf(&user.csrf_token))
+                                                " "
+                                                button.link type="submit" aria-label=(format!("{} {}", lang.tr("Réinitialiser la double authentification de", "Reset the two-factor login of"), a.email)) {
+                                                    (lang.tr("Réinitialiser", "Reset"))
+                                                }
+                                            }
+                                        }
+                                    } @else {
+                                        (lang.tr("Non activée", "Off"))
+                                    }
+                                }
                             }
                         }
                     }
                 }
             }
+            p { (lang.tr(
+                "Réinitialiser la double authentification d'un compte (téléphone perdu) l'oblige à l'activer de nouveau et ferme ses sessions.",
+                "Resetting an account's two-factor login (a lost phone) makes it set it up again and ends its sessions.",
+            )) }
             section aria-labelledby="new-secretary" {
                 h2 #new-secretary { (lang.tr("Ajouter un compte du secrétariat", "Add a secretary's account")) }
                 (components::alert(lang, &problems.general(lang, &FIELDS)))

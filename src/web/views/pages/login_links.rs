@@ -9,7 +9,8 @@ use crate::web::i18n::Lang;
 use crate::web::views::{components, layout};
 
 /// After a request: the same words whether or not the e-mail has an account.
-pub fn sent(lang: Lang) -> Markup {
+/// `login`: a login link (which staff accounts do not get), not a reset.
+pub fn sent(lang: Lang, login: bool) -> Markup {
     let title = lang.tr("Vérifiez vos e-mails", "Check your e-mail");
     let minutes = LINK_LIFETIME.num_minutes();
     let message = match lang {
@@ -26,6 +27,10 @@ pub fn sent(lang: Lang) -> Markup {
         html! {
             h1 { (title) }
             p role="status" { (message) }
+            @if login { p { (lang.tr(
+                "Les comptes d'administration et de secrétariat ne reçoivent pas de lien : ils se connectent avec leur mot de passe et le code de leur application.",
+                "Administration and secretary accounts get no link: they log in with their password and the code of their app.",
+            )) } }
             p { a href="/login" { (lang.tr("Retour à la connexion", "Back to the login page")) } }
         },
     )
@@ -64,6 +69,25 @@ pub fn expired(lang: Lang) -> Markup {
                 ))
             }
             p { a href="/login" { (lang.tr("Retour à la connexion", "Back to the login page")) } }
+        },
+    )
+}
+
+/// A login link for a staff account: refused, and why.
+pub fn staff(lang: Lang) -> Markup {
+    let title = lang.tr("Lien refusé", "Link refused");
+    layout::page(
+        lang,
+        title,
+        html! {
+            h1 { (title) }
+            p.error role="alert" {
+                (lang.tr(
+                    "Les comptes d'administration et de secrétariat ne se connectent pas par lien : connectez-vous avec votre mot de passe puis le code de votre application d'authentification.",
+                    "Administration and secretary accounts do not log in with a link: log in with your password, then the code of your authenticator app.",
+                ))
+            }
+            p { a href="/login" { (lang.tr("Aller à la connexion", "Go to the login page")) } }
         },
     )
 }

@@ -20,6 +20,7 @@ pub mod login_links;
 pub mod minutes;
 pub mod not_found;
 pub mod register;
+pub mod second_factor;
 pub mod settings;
 pub mod vote;
 pub mod voting_cards;
