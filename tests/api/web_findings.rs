@@ -55,21 +55,17 @@ fn is_local(location: &str) -> bool {
             .all(|b| (0x21..=0x7e).contains(&b) && b != b'\\')
 }
 
+/// The administrator's login (password, then the code of the second
+/// factor enrolled at the start of the test) with this `next`.
 async fn login_with_next(app: &TestApp, next: &str) -> reqwest::Response {
-    app.client
-        .post(app.url("/login"))
-        .form(&[
-            ("email", ADMIN_EMAIL),
-            ("password", ADMIN_PASSWORD),
-            ("next", next),
-        ])
-        .send()
+    app.page_login(&app.client, ADMIN_EMAIL, ADMIN_PASSWORD, next)
         .await
-        .expect("login")
 }
 
 async fn next_redirects_only_within_the_site(app: TestApp) {
     app.create_admin();
+    // The first login enrols the administrator's second factor.
+    login_with_next(&app, "/dashboard").await;
     // The form keeps a local `next`, and drops any other for the dashboard.
     let form = |next: &str| {
         let url = app.url(&format!("/login?next={}", encoded(next)));
@@ -313,7 +309,7 @@ async fn every_answer_but_the_assets_is_no_store(app: TestApp) {
     let res = app
         .post_json(
             "/api/v1/auth/login",
-            &json!({"email": ADMIN_EMAIL, "password": ADMIN_PASSWORD}),
+            &app.api_login_body(ADMIN_EMAIL, ADMIN_PASSWORD),
             None,
         )
         .await;
