@@ -51,6 +51,11 @@ pub fn export(conn: &mut DbConn, out: &mut impl Write) -> anyhow::Result<usize> 
         if let DbConn::Postgres(pg) = conn {
             // One snapshot for every table, not one per statement.
             pg.batch_execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")?;
+            // Closing a secret vote empties and refills these two tables
+            // (TRUNCATE, which a snapshot taken before it does not see
+            // through): held before the snapshot, the lock makes that close
+            // wait for the export, or the export start after it.
+            pg.batch_execute("LOCK TABLE participations, ballots IN ACCESS SHARE MODE")?;
         }
         write_header(out)?;
         let mut writer = TableWriter {
