@@ -220,6 +220,21 @@ impl TestApp {
         Db::open(&self.db_url).expect("open the test database")
     }
 
+    /// Waits until the mail outbox has sent everything (it writes in the
+    /// background: a test that reads the storage waits for it first).
+    pub async fn mail_settled(&self) {
+        let db = self.db();
+        for _ in 0..300 {
+            let mut conn = db.get().expect("connection");
+            if scrutin::db::models::outbox::unsent(&mut conn).expect("the outbox") == 0 {
+                return;
+            }
+            drop(conn);
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("the mail outbox did not empty within 30 s");
+    }
+
     pub fn create_admin(&self) {
         let db = self.db();
         let mut conn = db.get().expect("connection");

@@ -245,6 +245,8 @@ async fn build_cooperative(app: &TestApp) -> Facts {
         json!({}),
     )
     .await;
+    // The convocations sent and recorded: the archive is then stable.
+    app.mail_settled().await;
 
     let mut paths = vec![
         "/api/v1/cooperative".into(),
@@ -482,6 +484,7 @@ async fn refusals_leave_the_target_unchanged(app: TestApp) {
     vote.resolution("ordinary", json!({})).await;
     admit_many(&app, &vote.token, vote.colleges[0], 3, "R").await;
     vote.convene().await;
+    app.mail_settled().await;
     let dir = tempfile::tempdir().expect("folder");
     let (bytes, doc) = export(&app.db_url, dir.path(), "good.json");
 

@@ -172,6 +172,9 @@ async fn a_closed_secret_vote_leaves_no_order_in_storage(app: TestApp) {
         cast_order.push(principal);
         receipts_in_cast_order.push(body["receipt"].as_str().expect("receipt").to_string());
     }
+    // The proxies' notices are sent (and their rows written) before the
+    // close, which must be the last write the storage sees.
+    app.mail_settled().await;
     let res = client
         .post(format!("{address}/api/v1/resolutions/{r}/close"))
         .bearer_auth(&admin)
