@@ -189,6 +189,25 @@ pub fn of_assembly(conn: &mut DbConn, assembly_id: i64) -> QueryResult<Vec<Outbo
         .load(conn)
 }
 
+/// An assembly's messages given up, oldest first.
+pub fn failed_of_assembly(conn: &mut DbConn, assembly_id: i64) -> QueryResult<Vec<OutboxRow>> {
+    mail_outbox::table
+        .filter(mail_outbox::assembly_id.eq(assembly_id))
+        .filter(mail_outbox::status.eq("failed"))
+        .order(mail_outbox::id)
+        .select(OutboxRow::as_select())
+        .load(conn)
+}
+
+/// How many of an assembly's messages are waiting or being sent.
+pub fn unsent_of_assembly(conn: &mut DbConn, assembly_id: i64) -> QueryResult<i64> {
+    mail_outbox::table
+        .filter(mail_outbox::assembly_id.eq(assembly_id))
+        .filter(mail_outbox::status.eq_any(["pending", "sending"]))
+        .count()
+        .get_result(conn)
+}
+
 /// How many messages are waiting or being sent (for tests and health).
 pub fn unsent(conn: &mut DbConn) -> QueryResult<i64> {
     mail_outbox::table

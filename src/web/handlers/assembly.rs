@@ -8,6 +8,7 @@ use serde::Deserialize;
 
 use crate::db::DbConn;
 use crate::db::models::assembly::{self, Assembly};
+use crate::db::models::outbox as outbox_rows;
 use crate::db::models::resolution::Resolution;
 use crate::domain::tally::Choice;
 use crate::error::AppError;
@@ -54,12 +55,13 @@ pub fn load(conn: &mut DbConn, id: i64) -> Result<AssemblyPage, AppError> {
     };
     let sends = assembly::convocations_of(conn, id)?;
     let failed = sends.iter().filter(|s| s.3.is_some()).count();
-    let mail = outbox::of_assembly(conn, id)?;
-    let waiting = mail
-        .iter()
-        .filter(|m| m.status == "pending" || m.status == "sending")
-        .count();
-    let undelivered = mail.into_iter().filter(|m| m.status == "failed").collect();
+    // Counted and filtered by the database: an assembly of thousands has
+    // as many convocations in the outbox.
+    let waiting = outbox_rows::unsent_of_assembly(conn, id)? as usize;
+    let undelivered = outbox_rows::failed_of_assembly(conn, id)?
+        .into_iter()
+        .map(outbox::MessageView::from)
+        .collect();
     Ok(AssemblyPage {
         scrutineers,
         resolutions,
@@ -241,9 +243,7 @@ pub async fn resend_mail(
         .db
         .run(move |conn| {
             // The message must be one of this assembly's.
-            let ours = outbox::of_assembly(conn, id)?
-                .iter()
-                .any(|m| m.id == message);
+            let ours = outbox_rows::by_id(conn, message)?.and_then(|m| m.assembly_id) == Some(id);
             if !ours {
                 return Err(AppError::not_found("message"));
             }
