@@ -10,9 +10,9 @@
 
 use serde_json::{Value, json};
 
-use crate::browser::{Browser, browser, sqlite_app, until};
 use crate::helpers::TestApp;
-use crate::security_routes::{Who, fixture, log_in};
+use crate::helpers::browser::{Browser, browser, sqlite_app, until};
+use crate::helpers::{Who, fixture, log_in};
 
 /// axe's source, from `SCRUTIN_AXE_JS`.
 fn axe_source() -> String {

@@ -8,7 +8,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp};
-use crate::voting::{Vote, admit_many};
+use crate::helpers::{Vote, admit_many, get, page_client};
 
 both_backends!(
     the_secretary_creates_and_convenes_from_the_pages,
@@ -21,24 +21,6 @@ both_backends!(
     the_live_screen_streams_the_quorum,
     an_associate_cannot_open_the_secretarys_pages,
 );
-
-/// A client with a cookie jar, logged in through the /login form.
-pub async fn browser(app: &TestApp, email: &str, password: &str) -> reqwest::Client {
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
-    let res = app.page_login(&client, email, password, "/dashboard").await;
-    assert_eq!(res.status(), 303, "logged in as {email}");
-    client
-}
-
-pub async fn get(client: &reqwest::Client, app: &TestApp, path: &str) -> (u16, String) {
-    let res = client.get(app.url(path)).send().await.expect("GET");
-    let status = res.status().as_u16();
-    (status, res.text().await.expect("body"))
-}
 
 async fn post(
     client: &reqwest::Client,
@@ -122,7 +104,7 @@ async fn desk(
 async fn the_secretary_creates_and_convenes_from_the_pages(app: TestApp) {
     let vote = Vote::new(&app, &[], "ordinary", 1).await;
     admit_many(&app, &vote.token, vote.colleges[0], 2, "Conv").await;
-    let admin = browser(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let admin = page_client(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let (status, list) = get(&admin, &app, "/assemblies").await;
     assert_eq!(status, 200);
     assert!(
@@ -195,7 +177,7 @@ async fn the_desk_records_arrivals_and_the_quorum_follows(app: TestApp) {
     admit_many(&app, &vote.token, vote.colleges[0], 3, "Desk").await;
     let helene = admit(&vote, "Hélène Dupré", "helene@example.coop", None).await;
     vote.convene().await;
-    let admin = browser(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let admin = page_client(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let base = format!("/assemblies/{}/attendance", vote.assembly);
 
     // The search ignores accents and case.
@@ -252,7 +234,7 @@ async fn a_proxy_chain_is_refused_with_a_message(app: TestApp) {
     let ids = admit_many(&app, &vote.token, vote.colleges[0], 4, "Chain").await;
     let (a, b, c, d) = (ids[0], ids[1], ids[2], ids[3]);
     vote.convene().await;
-    let admin = browser(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let admin = page_client(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     assert_eq!(desk(&admin, &vote, a, "present", "").await.status(), 303);
     assert_eq!(desk(&admin, &vote, c, "present", "").await.status(), 303);
     assert_eq!(
@@ -315,7 +297,7 @@ async fn a_proxy_needs_a_holder_chosen_or_blank_explicitly(app: TestApp) {
     let ids = admit_many(&app, &vote.token, vote.colleges[0], 2, "Blank").await;
     let (a, b) = (ids[0], ids[1]);
     vote.convene().await;
-    let admin = browser(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let admin = page_client(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     assert_eq!(desk(&admin, &vote, a, "present", "").await.status(), 303);
 
     // The list starts on the empty choice, blank proxy is a choice of its own.
@@ -416,7 +398,7 @@ async fn agenda_size(vote: &Vote<'_>) -> usize {
 async fn the_agenda_is_fixed_once_convened(app: TestApp) {
     let vote = Vote::new(&app, &[], "ordinary", 1).await;
     admit_many(&app, &vote.token, vote.colleges[0], 2, "Agenda").await;
-    let admin = browser(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let admin = page_client(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let page_path = format!("/assemblies/{}", vote.assembly);
     let add = format!("{page_path}/resolutions");
     let (_, page) = get(&admin, &app, &page_path).await;
@@ -507,7 +489,7 @@ async fn room(vote: &Vote<'_>) -> (reqwest::Client, i64, i64, i64, String) {
     let b = admit(vote, "Bruno Leroy", "bruno@example.coop", None).await;
     let resolution = vote.resolution("ordinary", json!({})).await;
     vote.convene().await;
-    let admin = browser(app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let admin = page_client(app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     assert_eq!(desk(&admin, vote, a, "present", "").await.status(), 303);
     assert_eq!(
         desk(&admin, vote, b, "represented", &a.to_string())
@@ -762,7 +744,7 @@ async fn the_live_screen_streams_the_quorum(app: TestApp) {
     let ids = admit_many(&app, &vote.token, vote.colleges[0], 2, "Screen").await;
     vote.convene().await;
     assert_eq!(vote.attend(ids[0], "present", None).await.status(), 200);
-    let admin = browser(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let admin = page_client(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
 
     let (status, screen) = get(
         &admin,
@@ -835,7 +817,7 @@ async fn an_associate_cannot_open_the_secretarys_pages(app: TestApp) {
         Some("a long associate password"),
     )
     .await;
-    let associate = browser(&app, "zoe@example.coop", "a long associate password").await;
+    let associate = page_client(&app, "zoe@example.coop", "a long associate password").await;
     let id = vote.assembly;
     for path in [
         "/assemblies".to_string(),

@@ -18,8 +18,8 @@ use std::path::PathBuf;
 use fantoccini::Locator;
 use serde_json::{Value, json};
 
-use crate::browser::{Browser, browser, sqlite_app, until};
 use crate::helpers::TestApp;
+use crate::helpers::browser::{Browser, browser, sqlite_app, until};
 
 const SECRETARY_EMAIL: &str = "secretariat@example.coop";
 const SECRETARY_PASSWORD: &str = "un mot de passe provisoire";

@@ -4,7 +4,7 @@
 use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
-use crate::voting::{Vote, admit_many, in_a_month};
+use crate::helpers::{Vote, admit_many, in_a_month};
 
 both_backends!(a_voter_joins_remotely_from_their_link);
 

@@ -3,7 +3,7 @@
 //! page, which leads a logged-in associate to their own voting page.
 
 use crate::helpers::TestApp;
-use crate::security_routes::{Creds, Who, fixture, log_in};
+use crate::helpers::{Creds, Who, fixture, log_in};
 
 both_backends!(
     the_printed_convocations_cover_the_roll_with_a_qr_code_of_the_check_in,
@@ -186,11 +186,11 @@ async fn the_check_in_page_opens_the_associates_own_voting_page(app: TestApp) {
 /// the navigation. SQLite only, like the other browser tests.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_convocations_print_one_a4_sheet_per_associate() {
-    let app = crate::browser::sqlite_app().await;
+    let app = crate::helpers::browser::sqlite_app().await;
     let fx = fixture(&app).await;
     let secretary = log_in(&app, Who::Secretary).await;
     let cookie = secretary.cookie.expect("a session");
-    let b = crate::browser::browser((1280, 900)).await;
+    let b = crate::helpers::browser::browser((1280, 900)).await;
     let path = format!("/assemblies/{}/convocations", fx.assembly);
     crate::accessibility::visit(&b, &app, Some(&cookie), &path).await;
     let pdf = b

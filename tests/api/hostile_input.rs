@@ -7,7 +7,7 @@ use rand::{RngExt, SeedableRng};
 use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
-use crate::voting::{Vote, admit_many};
+use crate::helpers::{Vote, admit_many};
 
 both_backends!(
     every_write_endpoint_survives_hostile_bodies,

@@ -9,7 +9,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use crate::helpers::TestApp;
-use crate::security_routes::{A_EMAIL, A_PASSWORD, Creds, Who, fixture, log_in};
+use crate::helpers::{A_EMAIL, A_PASSWORD, Creds, Who, fixture, log_in};
 
 both_backends!(
     a_withdrawn_associate_loses_every_access,

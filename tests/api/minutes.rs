@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::helpers::{TestApp, error_code};
-use crate::voting::{Vote, admit_many, in_a_month};
+use crate::helpers::{Vote, admit_many, in_a_month};
 
 both_backends!(
     every_format_states_the_same_facts,

@@ -6,7 +6,7 @@
 use serde_json::{Value, json};
 
 use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp};
-use crate::voting::{Vote, admit_many};
+use crate::helpers::{Vote, admit_many};
 
 both_backends!(the_secretary_writes_signs_and_corrects_the_minutes_from_the_page);
 

@@ -15,8 +15,8 @@ use crate::helpers::{
     ADMIN_EMAIL, ADMIN_PASSWORD, Backend, TestApp, error_code, fresh_postgres, replay_published,
     spawn_app, spawn_app_on,
 };
+use crate::helpers::{Vote, admit_many, in_a_month};
 use crate::minutes::run_assembly;
-use crate::voting::{Vote, admit_many, in_a_month};
 
 both_backends!(refusals_leave_the_target_unchanged);
 

@@ -13,11 +13,9 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use crate::crash::url_of;
+use crate::helpers::{A_EMAIL, A_PASSWORD, B_EMAIL, B_PASSWORD, Creds, Who, input_value, log_in};
 use crate::helpers::{ADMIN_PASSWORD, TestApp};
-use crate::security_routes::{
-    A_EMAIL, A_PASSWORD, B_EMAIL, B_PASSWORD, Creds, Who, input_value, log_in,
-};
-use crate::voting::{in_a_month, put_colleges};
+use crate::helpers::{in_a_month, put_colleges};
 
 both_backends!(no_token_receipt_password_or_choice_reaches_the_log);
 

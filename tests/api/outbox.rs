@@ -10,10 +10,10 @@ use diesel::Connection;
 use scrutin::db::models::outbox;
 use serde_json::{Value, json};
 
-use crate::assembly_pages::{browser, get};
+use crate::helpers::mail::SmtpServer;
 use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, Backend, TestApp, spawn_app_with};
-use crate::mail::SmtpServer;
-use crate::voting::{Vote, admit_many};
+use crate::helpers::{Vote, admit_many};
+use crate::helpers::{get, page_client};
 
 async fn app_with_smtp(backend: Backend, smtp: &SmtpServer) -> Option<TestApp> {
     let url = format!("smtp://127.0.0.1:{}", smtp.port);
@@ -63,7 +63,7 @@ macro_rules! with_smtp {
         mod $name {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                let smtp = crate::mail::SmtpServer::start().await;
+                let smtp = crate::helpers::mail::SmtpServer::start().await;
                 let app = super::app_with_smtp(crate::helpers::Backend::Sqlite, &smtp)
                     .await
                     .expect("SQLite is always available");
@@ -72,7 +72,7 @@ macro_rules! with_smtp {
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
-                let smtp = crate::mail::SmtpServer::start().await;
+                let smtp = crate::helpers::mail::SmtpServer::start().await;
                 match super::app_with_smtp(crate::helpers::Backend::Postgres, &smtp).await {
                     Some(app) => super::$name(app, smtp).await,
                     None => eprintln!("skipped: SCRUTIN_TEST_POSTGRES_URL is unset"),
@@ -243,7 +243,7 @@ async fn a_refused_convocation_is_listed_and_sent_again_once_mended(
     assert_eq!(res.status(), 404);
 
     // The page lists it with a button.
-    let admin = browser(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
+    let admin = page_client(&app, ADMIN_EMAIL, ADMIN_PASSWORD).await;
     let page_path = format!("/assemblies/{}", vote.assembly);
     let page = get(&admin, &app, &page_path).await.1;
     assert!(

@@ -8,8 +8,8 @@ use diesel::prelude::*;
 use scrutin::db::schema::{audit_log, participations};
 use serde_json::{Value, json};
 
+use crate::helpers::Vote;
 use crate::helpers::{TestApp, error_code};
-use crate::voting::Vote;
 
 both_backends!(
     an_associate_sees_every_ballot_cast_in_their_name,
@@ -313,7 +313,7 @@ async fn an_associate_sees_every_ballot_cast_in_their_name(app: TestApp) {
 
 async fn every_voting_card_is_audited_for_its_associate(app: TestApp) {
     let vote = Vote::new(&app, &["40", "30", "30"], "ordinary", 1).await;
-    let ids = crate::voting::admit_many(&app, &vote.token, vote.colleges[0], 3, "Carte").await;
+    let ids = crate::helpers::admit_many(&app, &vote.token, vote.colleges[0], 3, "Carte").await;
     vote.convene().await;
     for id in &ids {
         assert_eq!(vote.attend(*id, "present", None).await.status(), 200);

@@ -6,8 +6,8 @@
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, error_code};
-use crate::security_routes::{Who, log_in};
-use crate::voting::{Vote, admit_many};
+use crate::helpers::{Vote, admit_many};
+use crate::helpers::{Who, log_in};
 
 both_backends!(
     postal_ballots_are_entered_once_and_counted,

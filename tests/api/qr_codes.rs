@@ -2,7 +2,7 @@
 //! code of their link, as inline SVG (no inline style: the CSP forbids it).
 
 use crate::helpers::TestApp;
-use crate::security_routes::{Creds, Who, fixture, log_in};
+use crate::helpers::{Creds, Who, fixture, log_in};
 
 both_backends!(cards_and_live_screen_carry_a_qr_code_of_their_link);
 

@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 
 use crate::crash::url_of;
 use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp, replay_published};
-use crate::voting::{Vote, admit_many};
+use crate::helpers::{Vote, admit_many};
 
 both_backends!(
     a_closed_secret_vote_leaves_no_order_in_storage,

@@ -6,7 +6,7 @@
 use serde_json::{Value, json};
 
 use crate::helpers::{ADMIN_EMAIL, ADMIN_PASSWORD, TestApp};
-use crate::security_routes::{Who, concrete, fixture, input_value, log_in};
+use crate::helpers::{Who, concrete, fixture, input_value, log_in};
 
 both_backends!(
     next_redirects_only_within_the_site,

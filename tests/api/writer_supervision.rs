@@ -9,7 +9,7 @@ use scrutin::db::schema::{ballots, resolutions};
 use serde_json::{Value, json};
 
 use crate::helpers::{Backend, TestApp, spawn_app_with};
-use crate::voting::{Vote, admit_many};
+use crate::helpers::{Vote, admit_many};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite() {

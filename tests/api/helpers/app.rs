@@ -1,3 +1,6 @@
+//! The server under test: a fresh database per test, on port 0, and the
+//! client calls every test makes (log in, post JSON, read an answer).
+
 use std::path::PathBuf;
 
 use diesel::connection::SimpleConnection;
@@ -12,30 +15,6 @@ use tempfile::TempDir;
 pub enum Backend {
     Sqlite,
     Postgres,
-}
-
-/// Runs an `async fn(TestApp)` once per backend: `name::sqlite` and
-/// `name::postgres`. The PostgreSQL leg says so when it is skipped.
-macro_rules! both_backends {
-    ($($name:ident),+ $(,)?) => {$(
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                let app = crate::helpers::spawn_app(crate::helpers::Backend::Sqlite)
-                    .await
-                    .expect("SQLite is always available");
-                super::$name(app).await;
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                match crate::helpers::spawn_app(crate::helpers::Backend::Postgres).await {
-                    Some(app) => super::$name(app).await,
-                    None => eprintln!("skipped: SCRUTIN_TEST_POSTGRES_URL is unset"),
-                }
-            }
-        }
-    )+};
 }
 
 pub struct TestApp {
